@@ -1,0 +1,109 @@
+import type { Request } from 'express';
+import { type OrgScope, type Principal, constantTimeEqual, hashKey, hasScope, isKeyShaped } from '@sluice/auth';
+import { ApiError } from '@sluice/errors';
+import type { InstanceAuthRecord, Registry } from '@sluice/registry';
+
+/** The single-valued header, or undefined; a repeated credential header is refused. */
+export function singleHeader(req: Request, name: string): string | undefined {
+  const value = req.headers[name];
+  if (Array.isArray(value)) throw new ApiError('INVALID_REQUEST', `Send the ${name} header once.`);
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function queryApiKey(req: Request): string | undefined {
+  const value = (req.query as Record<string, unknown>).api_key;
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new ApiError('INVALID_REQUEST', 'Send api_key once, as a plain value.');
+  return value;
+}
+
+/** Which key credential a request carries, in DESIGN §3 precedence (signatures are decided before). */
+export type KeyCredential =
+  | { method: 'api_key_header'; key: string }
+  | { method: 'org_key'; key: string }
+  | { method: 'api_key_query'; key: string };
+
+export function keyCredential(req: Request): KeyCredential | undefined {
+  const headerKey = singleHeader(req, 'x-api-key');
+  if (headerKey !== undefined) return { method: 'api_key_header', key: headerKey };
+  const orgKey = singleHeader(req, 'x-process-manager-key');
+  if (orgKey !== undefined) return { method: 'org_key', key: orgKey };
+  const queryKey = queryApiKey(req);
+  if (queryKey !== undefined) {
+    // An org key in a URL ends up in proxy logs and browser history: refuse it outright.
+    if (queryKey.startsWith('cko_')) {
+      throw new ApiError('ORG_KEY_IN_QUERY', 'Organization keys are not accepted in the URL; send X-Process-Manager-Key and rotate this key.');
+    }
+    return { method: 'api_key_query', key: queryKey };
+  }
+  return undefined;
+}
+
+export function missingCredentials(): ApiError {
+  return new ApiError(
+    'MISSING_CREDENTIALS',
+    'Authenticate with X-API-Key, X-Process-Manager-Key, ?api_key= or signature headers.',
+  );
+}
+
+/** Checks an org key and returns its principal, or throws the matching 401. */
+export async function resolveOrgKey(registry: Registry, key: string): Promise<Extract<Principal, { kind: 'org' }>> {
+  if (!isKeyShaped('org', key)) throw new ApiError('INVALID_ORG_KEY', 'The organization key is not valid.');
+  const lookup = await registry.orgs.lookupOrgKey(key);
+  switch (lookup.status) {
+    case 'unknown':
+      throw new ApiError('INVALID_ORG_KEY', 'The organization key is not valid.');
+    case 'expired':
+      throw new ApiError('ORG_KEY_EXPIRED', 'The organization key has expired.');
+    case 'revoked':
+      throw new ApiError('ORG_KEY_REVOKED', 'The organization key has been revoked.');
+    case 'valid':
+      return {
+        kind: 'org',
+        method: 'org_key',
+        organizationId: lookup.record.organizationId,
+        keyId: lookup.record.keyId,
+        scopes: lookup.record.scopes,
+      };
+  }
+}
+
+export function requireScope(principal: Extract<Principal, { kind: 'org' }>, scope: OrgScope): void {
+  if (!hasScope(principal.scopes, scope)) {
+    throw new ApiError('MISSING_SCOPE', `This organization key lacks the scope ${scope}.`, { requiredScope: scope });
+  }
+}
+
+/**
+ * Authenticates a key credential against one instance: its own `ck_` key, or an org key of its
+ * organization with `scope`. A valid key of another instance is 403, an unknown key 401.
+ */
+export async function authenticateKeyForInstance(
+  registry: Registry,
+  credential: KeyCredential,
+  instance: InstanceAuthRecord,
+  scope: OrgScope,
+): Promise<Principal> {
+  if (credential.method === 'org_key') {
+    const principal = await resolveOrgKey(registry, credential.key);
+    if (principal.organizationId !== instance.organizationId) {
+      throw new ApiError('INSTANCE_FORBIDDEN', 'This organization key has no access to this instance.');
+    }
+    requireScope(principal, scope);
+    return principal;
+  }
+  if (!isKeyShaped('instance', credential.key)) {
+    throw new ApiError('INVALID_API_KEY', 'The API key is not valid.');
+  }
+  if (constantTimeEqual(hashKey(credential.key), instance.apiKeyHash)) {
+    return {
+      kind: 'instance',
+      method: credential.method,
+      processInstanceId: instance.processInstanceId,
+      organizationId: instance.organizationId,
+    };
+  }
+  const owner = await registry.instances.findByApiKey(credential.key);
+  if (owner !== undefined) throw new ApiError('INSTANCE_FORBIDDEN', 'This API key belongs to another instance.');
+  throw new ApiError('INVALID_API_KEY', 'The API key is not valid.');
+}

@@ -1,0 +1,20 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { SluiceConfig } from '@sluice/config';
+import type { Logger } from '@sluice/observability';
+import type { ExecutionStore } from '@sluice/queue';
+import type { Registry } from '@sluice/registry';
+
+/** Everything the ingress needs, built by the process entry point (or a test). */
+export interface IngressDeps {
+  config: SluiceConfig;
+  logger: Logger;
+  /** Fail-fast request connection (see @sluice/redis). */
+  redis: Redis;
+  registry: Registry;
+  queue: Queue;
+  executions: ExecutionStore;
+  /** Derives per-run callback secrets (see execution-secret.ts in the worker). */
+  executionSecretKey: Buffer;
+  now?: () => Date;
+}

@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { type Logger, redactUrl } from '@sluice/observability';
+
+/**
+ * Gives each request an id (echoed as X-Request-Id, carried in every error body) and a child
+ * logger; logs one line per finished request with the api_key query value redacted.
+ */
+export function requestContext(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const requestId = randomUUID();
+    const started = process.hrtime.bigint();
+    const log = logger.child({ requestId });
+    res.locals.requestId = requestId;
+    res.locals.log = log;
+    res.setHeader('X-Request-Id', requestId);
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      log[level](
+        { method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10 },
+        'request',
+      );
+    });
+    next();
+  };
+}

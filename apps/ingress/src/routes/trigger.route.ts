@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, Response, Router } from 'express';
+import type { Principal } from '@sluice/auth';
+import { generateId } from '@sluice/auth';
+import { ApiError } from '@sluice/errors';
+import {
+  type DispatchJob,
+  type RunSource,
+  derivePayload,
+  encodeReceivedBody,
+  enqueueRun,
+} from '@sluice/queue';
+import { ID_PATTERN, type InstanceAuthRecord, type Workflow } from '@sluice/registry';
+import { SignatureError, type SigningSecret, detectScheme, verifySignature } from '@sluice/signatures';
+import { authenticateKeyForInstance, keyCredential, missingCredentials, singleHeader } from '../authenticate';
+import type { IngressDeps } from '../deps';
+import type { InputValidator } from '../input-validator';
+import { withRedisDeadline } from '../redis-unavailable';
+import { signatureFailure } from '../signature-errors';
+
+const MAX_DELIVERY_ID_LENGTH = 256;
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+export const TRIGGER_PATHS = ['/webhook/:pid/:wid', '/triggerwebhookpublic/:pid/:wid', '/triggerWebhookPublic/:pid/:wid'];
+
+interface Endpoint {
+  instance: InstanceAuthRecord;
+  workflow: Workflow;
+}
+
+/** POST /webhook/{pid}/{wid}: authenticate, validate, dedupe+enqueue, answer with the executionId. */
+export function registerTriggerRoutes(router: Router, deps: IngressDeps, validator: InputValidator): void {
+  const handler = async (req: Request, res: Response) => {
+    const pid = String(req.params.pid);
+    const wid = String(req.params.wid);
+    if (!ID_PATTERN.test(pid)) throw new ApiError('INSTANCE_NOT_FOUND', 'Unknown process instance.');
+    if (!ID_PATTERN.test(wid)) throw new ApiError('WORKFLOW_NOT_FOUND', 'Unknown workflow.');
+
+    // Signature headers, when present, decide alone (DESIGN §3); otherwise the first key credential.
+    const scheme = detectScheme(req.headers);
+    const credential = scheme ? undefined : keyCredential(req);
+    if (!scheme && !credential) throw missingCredentials();
+
+    const { instance, workflow } = await withRedisDeadline(
+      deps.registry.instances.getWithWorkflow(pid, wid),
+      deps.config.redisTimeoutMs,
+    );
+    if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'Unknown process instance.');
+
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let principal: Principal;
+    let deliveryId: string | undefined;
+    let source: RunSource;
+    if (scheme) {
+      if (!workflow) throw new ApiError('WORKFLOW_NOT_FOUND', 'Unknown workflow.');
+      const verified = await verifySigned(deps, { instance, workflow }, req, rawBody);
+      principal = verified.principal;
+      deliveryId = verified.deliveryId;
+      source = verified.source;
+    } else {
+      principal = await authenticateKeyForInstance(deps.registry, credential!, instance, 'workflows:trigger');
+      if (!workflow) throw new ApiError('WORKFLOW_NOT_FOUND', 'Unknown workflow.');
+      deliveryId = singleHeader(req, 'idempotency-key');
+      source = { method: principal.method, ...(deliveryId ? { deliveryId } : {}) };
+    }
+    if (!instance.active) throw new ApiError('INSTANCE_PAUSED', 'This process instance is paused.');
+    if (deliveryId !== undefined && deliveryId.length > MAX_DELIVERY_ID_LENGTH) {
+      throw new ApiError('INVALID_REQUEST', `The delivery id is longer than ${MAX_DELIVERY_ID_LENGTH} characters.`);
+    }
+
+    const body = encodeReceivedBody(rawBody, contentTypeOf(req, rawBody));
+    const payload = derivePayload(body);
+    if (!payload.ok) throw new ApiError('INVALID_JSON', 'The request body is not valid JSON.');
+    if (workflow.inputSchema) {
+      const details = validator.validate(workflow.inputSchema, payload.payload);
+      if (details.length > 0) {
+        throw new ApiError('VALIDATION_ERROR', "The payload does not match the workflow's inputSchema.", {
+          type: 'validation_error',
+          details,
+        });
+      }
+    }
+
+    const incomingTrace = singleHeader(req, 'traceparent');
+    const job: DispatchJob = {
+      schemaVersion: 1,
+      executionId: generateId('exec'),
+      processInstanceId: pid,
+      workflowId: wid,
+      organizationId: instance.organizationId,
+      receivedAt: (deps.now?.() ?? new Date()).toISOString(),
+      source,
+      body,
+      traceparent: incomingTrace && TRACEPARENT.test(incomingTrace) ? incomingTrace : newTraceparent(),
+    };
+    const { config } = deps;
+    const result = await withRedisDeadline(
+      enqueueRun(deps.queue, job, {
+        ...(deliveryId !== undefined ? { deliveryId } : {}),
+        dedupeTtlSec: config.dedupeTtlSec,
+        retentionSec: config.executionTtlSec,
+        attempts: config.dispatchAttempts,
+        backoffMs: config.dispatchBackoffMs,
+      }),
+      config.redisTimeoutMs,
+    );
+    if (result.duplicate) {
+      res.status(200).json({
+        success: true,
+        executionId: result.executionId,
+        message: 'Duplicate delivery: execution already started',
+        duplicate: true,
+      });
+      return;
+    }
+    res.status(202).json({ success: true, executionId: result.executionId, message: 'Execution started' });
+  };
+  for (const path of TRIGGER_PATHS) router.post(path, handler);
+}
+
+async function verifySigned(
+  deps: IngressDeps,
+  { instance, workflow }: Endpoint,
+  req: Request,
+  rawBody: Buffer,
+): Promise<{ principal: Principal; deliveryId?: string; source: RunSource }> {
+  const material = await withRedisDeadline(
+    deps.registry.signingSecrets.material(instance.processInstanceId, workflow.workflowId),
+    deps.config.redisTimeoutMs,
+  );
+  const secrets: SigningSecret[] = material
+    .filter((m) => m.secret !== undefined && m.scheme !== 'gcp-pubsub-oidc')
+    .map((m) => ({ id: m.secretId, scheme: m.scheme as SigningSecret['scheme'], secret: m.secret! }));
+  try {
+    const verified = verifySignature({
+      rawBody,
+      headers: req.headers,
+      secrets,
+      nowSec: Math.floor((deps.now?.() ?? new Date()).getTime() / 1000),
+      toleranceSec: deps.config.signatureToleranceSec,
+    });
+    const label = material.find((m) => m.secretId === verified.secretId)?.label;
+    return {
+      principal: {
+        kind: 'signature',
+        method: 'signature',
+        processInstanceId: instance.processInstanceId,
+        organizationId: instance.organizationId,
+        scheme: verified.scheme,
+        secretId: verified.secretId,
+      },
+      ...(verified.deliveryId !== undefined ? { deliveryId: verified.deliveryId } : {}),
+      source: {
+        method: 'signature',
+        scheme: verified.scheme,
+        ...(verified.deliveryId !== undefined ? { deliveryId: verified.deliveryId } : {}),
+        ...(label ? { secretLabel: label } : {}),
+      },
+    };
+  } catch (err: unknown) {
+    if (err instanceof SignatureError) {
+      (req.res?.locals.log as { info?: (o: object, m: string) => void } | undefined)?.info?.(
+        { reason: err.reason, processInstanceId: instance.processInstanceId, workflowId: workflow.workflowId },
+        'signature rejected',
+      );
+      throw signatureFailure(err.reason);
+    }
+    throw err;
+  }
+}
+
+/** The declared content type; a body without one that parses as JSON is taken as JSON. */
+function contentTypeOf(req: Request, rawBody: Buffer): string | undefined {
+  const declared = req.headers['content-type'];
+  if (declared) return declared;
+  const first = rawBody.subarray(0, 1).toString();
+  if (first === '{' || first === '[') {
+    try {
+      JSON.parse(rawBody.toString('utf8'));
+      return 'application/json';
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function newTraceparent(): string {
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+}

@@ -1,0 +1,153 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { deriveExecutionSecretKey } from '@sluice/auth';
+import { type SluiceConfig } from '@sluice/config';
+import { type Logger } from '@sluice/observability';
+import { DISPATCH_QUEUE, ExecutionStore } from '@sluice/queue';
+import { createRequestConnection, createWorkerConnection, inspectRedis, waitForReady } from '@sluice/redis';
+import { createRegistry } from '@sluice/registry';
+import { createApp } from '@sluice/ingress';
+import { type DispatchWorker, createDispatchWorker } from '@sluice/worker';
+import { bootstrapFirstOrg } from './bootstrap';
+import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis';
+import { resolveEncryptionKey } from './encryption-key';
+
+export interface RunningSluice {
+  /** The ingress base URL, when this process serves HTTP. */
+  url?: string;
+  redisUrl: string;
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+/** How long shutdown may take before the process gives up on in-flight work. */
+const SHUTDOWN_BOUND_MS = 25_000;
+
+/**
+ * Composition root: Redis (configured or embedded), start-up safety check, registry,
+ * first-org bootstrap, then the roles SLUICE_ROLE asks for.
+ */
+export async function startSluice(
+  config: SluiceConfig,
+  logger: Logger,
+  print: (text: string) => void = (t) => process.stdout.write(t),
+): Promise<RunningSluice> {
+  let embedded: EmbeddedRedis | undefined;
+  let redisUrl = config.redisUrl;
+  if (!redisUrl) {
+    embedded = await startEmbeddedRedis({ dataDir: config.dataDir, logger });
+    redisUrl = embedded.url;
+  }
+  const encryptionKey = resolveEncryptionKey(config.encryptionKey, config.dataDir, logger);
+
+  const redis = createRequestConnection(redisUrl, config.redisTimeoutMs);
+  redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection error'));
+  try {
+    await waitForReady(redis, 15_000);
+  } catch {
+    redis.disconnect();
+    await embedded?.stop();
+    throw new StartupError(`Redis at ${redactRedisUrl(redisUrl)} is not reachable`);
+  }
+
+  const safety = await inspectRedis(redis);
+  for (const warning of safety.warnings) logger.warn({ redis: redactRedisUrl(redisUrl) }, warning);
+  for (const problem of safety.fatal) {
+    if (config.production) {
+      redis.disconnect();
+      await embedded?.stop();
+      throw new StartupError(problem);
+    }
+    logger.warn({ redis: redactRedisUrl(redisUrl) }, `${problem} (this stops a production start)`);
+  }
+
+  const registry = createRegistry({ redis, prefix: config.redisPrefix, encryptionKey });
+  const executions = new ExecutionStore(redis, config.redisPrefix, config.executionTtlSec);
+  const queue = new Queue(DISPATCH_QUEUE, { connection: redis, prefix: `${config.redisPrefix}:bull` });
+  queue.on('error', (err) => logger.warn({ err: { message: err.message } }, 'queue error'));
+  const executionSecretKey = deriveExecutionSecretKey(encryptionKey);
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  let startDraining = () => {};
+  const serves = config.role === 'all' || config.role === 'ingress';
+  const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+
+  if (serves) {
+    const ingress = createApp({ config, logger, redis, registry, queue, executions, executionSecretKey });
+    startDraining = ingress.startDraining;
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = ingress.app.listen(config.port, config.host, () => resolve(s));
+      s.once('error', reject);
+    });
+    server.keepAliveTimeout = 65_000;
+    const { port } = server.address() as AddressInfo;
+    url = `http://127.0.0.1:${port}`;
+    logger.info({ url, role: config.role }, 'ingress listening');
+  }
+
+  await bootstrapFirstOrg({
+    registry,
+    configuredKey: config.bootstrapOrgKey,
+    baseUrl: url ?? publicUrl,
+    logger,
+    print,
+  });
+
+  let worker: DispatchWorker | undefined;
+  let workerConnection: Redis | undefined;
+  if (config.role === 'all' || config.role === 'worker') {
+    workerConnection = createWorkerConnection(redisUrl);
+    workerConnection.on('error', (err) => logger.warn({ err: { message: err.message } }, 'worker redis error'));
+    worker = createDispatchWorker({
+      connection: workerConnection,
+      prefix: config.redisPrefix,
+      concurrency: config.workerConcurrency,
+      registry,
+      executions,
+      logger,
+      publicUrl: config.publicUrl ?? (url ? url : publicUrl),
+      executionSecretKey,
+      defaultTimeoutMs: config.dispatchTimeoutMs,
+    });
+    logger.info({ concurrency: config.workerConcurrency }, 'worker started');
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Order: stop being routed to, stop accepting, finish in-flight work, then let go of Redis.
+      startDraining();
+      const bound = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_BOUND_MS).unref());
+      const drain = (async () => {
+        if (server) {
+          const s = server;
+          await new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            s.closeIdleConnections();
+          });
+        }
+        await worker?.close();
+      })();
+      await Promise.race([drain, bound]);
+      server?.closeAllConnections();
+      await queue.close().catch(() => undefined);
+      await Promise.all([redis.quit().catch(() => undefined), workerConnection?.quit().catch(() => undefined)]);
+      await embedded?.stop();
+    })());
+
+  return { ...(url ? { url } : {}), redisUrl, stop };
+}
+
+/** Redis URLs may carry a password: keep only scheme, host and port for logs. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.hostname}:${u.port || '6379'}`;
+  } catch {
+    return 'redis://[unparsable]';
+  }
+}

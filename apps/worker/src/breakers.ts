@@ -1,0 +1,57 @@
+import CircuitBreaker from 'opossum';
+import type { Logger } from '@sluice/observability';
+
+/** A 4xx is the request's fault, not the target's: it must never open a breaker. */
+export class ClientRejection extends Error {
+  constructor(readonly statusCode: number) {
+    super(`HTTP ${statusCode}`);
+  }
+}
+
+export interface BreakerOptions {
+  resetTimeoutMs: number;
+  errorThresholdPercentage: number;
+  volumeThreshold: number;
+}
+
+const DEFAULTS: BreakerOptions = { resetTimeoutMs: 10_000, errorThresholdPercentage: 50, volumeThreshold: 10 };
+
+/**
+ * One opossum breaker per target origin (STYLE 10). The breaker does not time calls out
+ * itself: the dispatch's AbortSignal does, so a timeout also cancels the socket.
+ */
+export class Breakers {
+  private readonly byOrigin = new Map<string, CircuitBreaker<[() => Promise<Response>], Response>>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly options: BreakerOptions = DEFAULTS,
+  ) {}
+
+  get resetTimeoutMs(): number {
+    return this.options.resetTimeoutMs;
+  }
+
+  for(origin: string): CircuitBreaker<[() => Promise<Response>], Response> {
+    let breaker = this.byOrigin.get(origin);
+    if (!breaker) {
+      breaker = new CircuitBreaker((call: () => Promise<Response>) => call(), {
+        timeout: false,
+        resetTimeout: this.options.resetTimeoutMs,
+        errorThresholdPercentage: this.options.errorThresholdPercentage,
+        volumeThreshold: this.options.volumeThreshold,
+        errorFilter: (err: unknown) => err instanceof ClientRejection,
+      });
+      breaker.on('open', () => this.logger.warn({ origin }, 'circuit breaker opened'));
+      breaker.on('halfOpen', () => this.logger.info({ origin }, 'circuit breaker half-open'));
+      breaker.on('close', () => this.logger.info({ origin }, 'circuit breaker closed'));
+      this.byOrigin.set(origin, breaker);
+    }
+    return breaker;
+  }
+
+  shutdown(): void {
+    for (const breaker of this.byOrigin.values()) breaker.shutdown();
+    this.byOrigin.clear();
+  }
+}

@@ -1,0 +1,2 @@
+export { loadConfig, parseEncryptionKey, ConfigError } from './config';
+export type { SluiceConfig, SluiceRole } from './config';

@@ -1,0 +1,3 @@
+export { ERROR_CATALOGUE, statusOf } from './catalogue';
+export type { ErrorCode } from './catalogue';
+export { ApiError } from './api.error';

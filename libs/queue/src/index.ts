@@ -1,0 +1,25 @@
+export {
+  DISPATCH_QUEUE,
+  DISPATCH_JOB_NAME,
+  dispatchJobSchema,
+  runSourceSchema,
+  receivedBodySchema,
+  encodeReceivedBody,
+  decodeReceivedBody,
+} from './dispatch-job.schema';
+export type { DispatchJob, RunSource, ReceivedBody } from './dispatch-job.schema';
+export { derivePayload, isJsonContentType } from './payload';
+export type { PayloadResult } from './payload';
+export { dedupeIdFor } from './dedupe-id';
+export { enqueueRun } from './enqueue';
+export type { EnqueueOptions, EnqueueResult } from './enqueue';
+export { ExecutionStore } from './execution.store';
+export type {
+  ExecutionRecord,
+  ExecutionStatus,
+  ExecutionBase,
+  ErrorDetails,
+  ErrorType,
+  AttemptRecord,
+} from './execution.store';
+export { findExecution, pendingRecord } from './find-execution';

@@ -1,0 +1,37 @@
+import { type ReceivedBody, decodeReceivedBody } from './dispatch-job.schema';
+
+export type PayloadResult = { ok: true; payload: unknown } | { ok: false; reason: 'invalid_json' };
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\b/i;
+const TEXT_TYPE = /^(text\/|application\/(x-www-form-urlencoded|xml|[a-z0-9.+-]*\+xml)\b)/i;
+
+export function isJsonContentType(contentType: string | undefined): boolean {
+  return contentType !== undefined && JSON_TYPE.test(contentType);
+}
+
+/**
+ * The run's payload, as Codika defines it: `body.payload` when a JSON body is an object with a
+ * `payload` field, else the whole JSON body. Non-JSON bodies become `{contentType, text}` or
+ * `{contentType, base64}` so the target sees the exact bytes and what they are. An empty body
+ * is an empty object.
+ */
+export function derivePayload(body: ReceivedBody): PayloadResult {
+  const raw = decodeReceivedBody(body);
+  if (raw.length === 0) return { ok: true, payload: {} };
+  if (isJsonContentType(body.contentType)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return { ok: false, reason: 'invalid_json' };
+    }
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && 'payload' in parsed) {
+      return { ok: true, payload: (parsed as { payload: unknown }).payload };
+    }
+    return { ok: true, payload: parsed };
+  }
+  if (body.encoding === 'utf8' && TEXT_TYPE.test(body.contentType)) {
+    return { ok: true, payload: { contentType: body.contentType, text: body.data } };
+  }
+  return { ok: true, payload: { contentType: body.contentType, base64: raw.toString('base64') } };
+}

@@ -1,0 +1,12 @@
+export { createRegistry } from './registry';
+export type { Registry } from './registry';
+export { OrgStore, OrgKeyLimitError, MAX_ACTIVE_ORG_KEYS } from './org.store';
+export type { OrgKeyLookup } from './org.store';
+export { InstanceStore, publicInstance } from './instance.store';
+export type { CreatedInstance, InstanceAuthRecord } from './instance.store';
+export { SigningSecretStore } from './signing-secret.store';
+export type { NewSigningSecret } from './signing-secret.store';
+export { SecretBox } from './secret-box';
+export { RegistryKeys } from './registry-keys';
+export { parseWorkflow, workflowSchema, ID_PATTERN } from './workflow.schema';
+export type * from './types';

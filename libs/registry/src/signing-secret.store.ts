@@ -1,0 +1,77 @@
+import type { Redis } from 'ioredis';
+import { generateId } from '@sluice/auth';
+import type { RegistryKeys } from './registry-keys';
+import type { SecretBox } from './secret-box';
+import type { SigningSecretInfo, SigningSecretMaterial, SigningSecretScheme } from './types';
+
+export type NewSigningSecret =
+  | { scheme: Exclude<SigningSecretScheme, 'gcp-pubsub-oidc'>; secret: string; label?: string; expiresAt?: Date }
+  | { scheme: 'gcp-pubsub-oidc'; audience: string; serviceAccountEmail: string; label?: string; expiresAt?: Date };
+
+interface StoredSecret extends SigningSecretInfo {
+  sealed?: string;
+}
+
+/**
+ * Signing secrets per workflow endpoint `(pid, wid)`: several at once (rotation, several
+ * senders), each labelled. HMAC secrets must be recoverable, so they are sealed with
+ * AES-256-GCM bound to their location; the API never returns them after creation.
+ */
+export class SigningSecretStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RegistryKeys,
+    private readonly box: SecretBox,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async add(processInstanceId: string, workflowId: string, input: NewSigningSecret): Promise<SigningSecretInfo> {
+    const secretId = generateId('sec');
+    const info: SigningSecretInfo = {
+      secretId,
+      label: input.label ?? input.scheme,
+      scheme: input.scheme,
+      createdAt: this.now().toISOString(),
+      ...(input.expiresAt ? { expiresAt: input.expiresAt.toISOString() } : {}),
+      ...(input.scheme === 'gcp-pubsub-oidc'
+        ? { audience: input.audience, serviceAccountEmail: input.serviceAccountEmail }
+        : {}),
+    };
+    const stored: StoredSecret = {
+      ...info,
+      ...(input.scheme !== 'gcp-pubsub-oidc'
+        ? { sealed: this.box.seal(input.secret, context(processInstanceId, workflowId, secretId)) }
+        : {}),
+    };
+    await this.redis.hset(this.keys.signingSecrets(processInstanceId, workflowId), secretId, JSON.stringify(stored));
+    return info;
+  }
+
+  async list(processInstanceId: string, workflowId: string): Promise<SigningSecretInfo[]> {
+    return (await this.readAll(processInstanceId, workflowId)).map(({ sealed: _sealed, ...info }) => info);
+  }
+
+  /** Unexpired secrets with their plaintext, for verification only. */
+  async material(processInstanceId: string, workflowId: string): Promise<SigningSecretMaterial[]> {
+    const nowMs = this.now().getTime();
+    return (await this.readAll(processInstanceId, workflowId))
+      .filter((s) => !s.expiresAt || Date.parse(s.expiresAt) > nowMs)
+      .map(({ sealed, ...info }) => ({
+        ...info,
+        ...(sealed ? { secret: this.box.open(sealed, context(processInstanceId, workflowId, info.secretId)) } : {}),
+      }));
+  }
+
+  async remove(processInstanceId: string, workflowId: string, secretId: string): Promise<boolean> {
+    return (await this.redis.hdel(this.keys.signingSecrets(processInstanceId, workflowId), secretId)) === 1;
+  }
+
+  private async readAll(processInstanceId: string, workflowId: string): Promise<StoredSecret[]> {
+    const all = await this.redis.hvals(this.keys.signingSecrets(processInstanceId, workflowId));
+    return all.map((json) => JSON.parse(json) as StoredSecret).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+}
+
+function context(pid: string, wid: string, secretId: string): string {
+  return `signing:${pid}:${wid}:${secretId}`;
+}
