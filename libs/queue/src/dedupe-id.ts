@@ -5,5 +5,7 @@ import { createHash } from 'node:crypto';
  * any shape (colons, digits only, 10 KB) make a fixed, safe key (STYLE 7).
  */
 export function dedupeIdFor(processInstanceId: string, workflowId: string, deliveryId: string): string {
-  return createHash('sha256').update(`${processInstanceId}\n${workflowId}\n${deliveryId}`, 'utf8').digest('hex');
+  // Length-prefixed so no two (pid, wid, id) triples hash the same input.
+  const scoped = `${processInstanceId.length}:${processInstanceId}|${workflowId.length}:${workflowId}|${deliveryId}`;
+  return createHash('sha256').update(scoped, 'utf8').digest('hex');
 }
