@@ -2,8 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { createLogger } from '@sluice/observability';
-import { startEmbeddedRedis } from '../../apps/server/src/embedded-redis';
 
 /**
  * Real Redis for every integration test: REDIS_URL when given, else a Redis this run starts
@@ -18,6 +16,8 @@ export default async function globalSetup(): Promise<void> {
     probe.disconnect();
     return;
   }
+  const { createLogger } = await import('@sluice/observability');
+  const { startEmbeddedRedis } = await import('../../apps/server/src/embedded-redis');
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-test-redis-'));
   const embedded = await startEmbeddedRedis({ dataDir, logger: createLogger({ level: 'silent' }) });
   process.env.REDIS_URL = embedded.url;

@@ -6,8 +6,9 @@ import { requestContext } from './request-context';
 import { registerExecutionRoutes } from './routes/admin-executions.route';
 import { registerInstanceRoutes } from './routes/admin-instances.route';
 import { registerOrgKeyRoutes } from './routes/admin-org-keys.route';
+import { registerCallbackRoutes } from './routes/callback.route';
 import { registerOpsRoutes } from './routes/ops.route';
-import { STATUS_PATHS, registerStatusRoutes } from './routes/status.route';
+import { registerStatusRoutes } from './routes/status.route';
 import { TRIGGER_PATHS, registerTriggerRoutes } from './routes/trigger.route';
 
 export interface IngressApp {
@@ -29,14 +30,14 @@ export function createApp(deps: IngressDeps): IngressApp {
   const router = Router({ caseSensitive: true });
   // Trigger bodies stay raw bytes: signatures are verified over them and they are stored as received.
   router.use(TRIGGER_PATHS, express.raw({ type: () => true, limit: deps.config.bodyLimitBytes }));
-  router.use('/v1', express.json({ limit: '1mb', strict: true }));
+  router.use(['/v1', '/submitWorkflowResult', '/submitWorkflowError'], express.json({ limit: deps.config.bodyLimitBytes, strict: true }));
   registerTriggerRoutes(router, deps, validator);
   registerStatusRoutes(router, deps);
   registerInstanceRoutes(router, deps, validator);
   registerOrgKeyRoutes(router, deps);
   registerExecutionRoutes(router, deps);
+  registerCallbackRoutes(router, deps);
   registerOpsRoutes(router, deps, () => draining);
-  void STATUS_PATHS;
 
   app.use(router);
   app.use(notFoundHandler);

@@ -112,6 +112,8 @@ export async function startSluice(
       publicUrl: config.publicUrl ?? (url ? url : publicUrl),
       executionSecretKey,
       defaultTimeoutMs: config.dispatchTimeoutMs,
+      queue,
+      resultTimeoutSec: config.resultTimeoutSec,
     });
     logger.info({ concurrency: config.workerConcurrency }, 'worker started');
   }

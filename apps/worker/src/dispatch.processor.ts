@@ -1,6 +1,14 @@
-import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Logger } from '@sluice/observability';
-import { type DispatchJob, type ExecutionBase, type ExecutionStore, dispatchJobSchema } from '@sluice/queue';
+import {
+  type DispatchJob,
+  type ExecutionBase,
+  type ExecutionStore,
+  RESULT_TIMEOUT_JOB_NAME,
+  type ResultTimeoutJob,
+  dispatchJobSchema,
+  resultTimeoutJobSchema,
+} from '@sluice/queue';
 import type { Registry } from '@sluice/registry';
 import type { Breakers } from './breakers';
 import { classifyDispatchError } from './classify-dispatch-error';
@@ -15,6 +23,9 @@ export interface DispatchDeps {
   publicUrl: string;
   executionSecretKey: Buffer;
   defaultTimeoutMs: number;
+  /** Producer for the delayed result-timeout jobs of callback-mode runs. */
+  queue: Queue;
+  resultTimeoutSec: number;
   now?: () => Date;
 }
 
@@ -37,6 +48,7 @@ function baseOf(job: DispatchJob): ExecutionBase {
 export function createDispatchProcessor(deps: DispatchDeps) {
   const now = deps.now ?? (() => new Date());
   return async (job: Job, token?: string): Promise<{ status: string }> => {
+    if (job.name === RESULT_TIMEOUT_JOB_NAME) return expireResult(deps, job, now);
     const parsed = dispatchJobSchema.safeParse(job.data);
     if (!parsed.success) {
       deps.logger.error({ jobId: job.id, issues: parsed.error.issues.length }, 'unparsable dispatch job');
@@ -89,6 +101,13 @@ export function createDispatchProcessor(deps: DispatchDeps) {
       });
       if (workflow.resultMode === 'callback') {
         // The workflow reports its result through /submitWorkflowResult; the run stays pending.
+        const timeout: ResultTimeoutJob = { schemaVersion: 1, executionId: data.executionId, timeoutSec: deps.resultTimeoutSec };
+        await deps.queue.add(RESULT_TIMEOUT_JOB_NAME, timeout, {
+          jobId: `${data.executionId}-result-timeout`,
+          delay: deps.resultTimeoutSec * 1000,
+          removeOnComplete: true,
+          removeOnFail: { age: 86_400 },
+        });
         log.info({ attempt }, 'dispatched; awaiting callback');
         return { status: 'dispatched' };
       }
@@ -118,4 +137,26 @@ export function createDispatchProcessor(deps: DispatchDeps) {
     log.info({ attempt, code: decision.details.code }, 'attempt failed; will retry');
     throw new Error(decision.details.message);
   };
+}
+
+/** Ends a callback-mode run that got no callback in time; a run that already ended is left alone. */
+async function expireResult(deps: DispatchDeps, job: Job, now: () => Date): Promise<{ status: string }> {
+  const parsed = resultTimeoutJobSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError('Unparsable result-timeout job');
+  const record = await deps.executions.get(parsed.data.executionId);
+  if (!record || record.status !== 'pending') return { status: record?.status ?? 'gone' };
+  await deps.executions.finish(
+    { ...record, ...(record.replayOf ? { replayOf: record.replayOf } : {}) },
+    {
+      status: 'failed',
+      errorDetails: {
+        type: 'timeout',
+        message: `No result callback within ${parsed.data.timeoutSec} s`,
+        code: 'RESULT_TIMEOUT',
+      },
+    },
+    now(),
+    record.attempts,
+  );
+  return { status: 'failed' };
 }

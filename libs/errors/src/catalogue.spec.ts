@@ -22,7 +22,7 @@ describe('error catalogue', () => {
 
   it('uses only client statuses for client errors and opaque statuses otherwise', () => {
     for (const [code, { status }] of Object.entries(ERROR_CATALOGUE)) {
-      expect([400, 401, 403, 404, 412, 413, 415, 429, 500, 503]).toContain(status);
+      expect([400, 401, 403, 404, 409, 412, 413, 415, 429, 500, 503]).toContain(status);
       if (code === 'INTERNAL_ERROR') expect(status).toBe(500);
     }
   });

@@ -3,6 +3,8 @@ import { z } from 'zod';
 /** One BullMQ queue carries every run; its name is part of every BullMQ key. */
 export const DISPATCH_QUEUE = 'dispatch';
 export const DISPATCH_JOB_NAME = 'run';
+/** A delayed job that ends a callback-mode run still pending after SLUICE_RESULT_TIMEOUT_SEC. */
+export const RESULT_TIMEOUT_JOB_NAME = 'result-timeout';
 
 /** How a request was authenticated, and what the sender said it was. Sent to targets as `source`. */
 export const runSourceSchema = z.object({
@@ -54,3 +56,10 @@ export function encodeReceivedBody(raw: Buffer, contentType: string | undefined)
 export function decodeReceivedBody(body: ReceivedBody): Buffer {
   return Buffer.from(body.data, body.encoding === 'utf8' ? 'utf8' : 'base64');
 }
+
+export const resultTimeoutJobSchema = z.object({
+  schemaVersion: z.literal(1),
+  executionId: z.string(),
+  timeoutSec: z.number(),
+});
+export type ResultTimeoutJob = z.infer<typeof resultTimeoutJobSchema>;

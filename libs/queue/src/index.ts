@@ -1,13 +1,15 @@
 export {
   DISPATCH_QUEUE,
   DISPATCH_JOB_NAME,
+  RESULT_TIMEOUT_JOB_NAME,
+  resultTimeoutJobSchema,
   dispatchJobSchema,
   runSourceSchema,
   receivedBodySchema,
   encodeReceivedBody,
   decodeReceivedBody,
 } from './dispatch-job.schema';
-export type { DispatchJob, RunSource, ReceivedBody } from './dispatch-job.schema';
+export type { DispatchJob, RunSource, ReceivedBody, ResultTimeoutJob } from './dispatch-job.schema';
 export { derivePayload, isJsonContentType } from './payload';
 export type { PayloadResult } from './payload';
 export { dedupeIdFor } from './dedupe-id';
