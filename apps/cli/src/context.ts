@@ -108,7 +108,7 @@ export function action<O>(
     const command = commanderArgs[commanderArgs.length - 1] as Command;
     try {
       const ctx = new CommandContext(deps, command);
-      await handler(ctx, command.opts<O>(), command.processedArgs as string[]);
+      await handler(ctx, command.opts() as O, command.processedArgs as string[]);
     } catch (err) {
       const message = renderError(err);
       deps.stderr.write(`${message}\n`);
