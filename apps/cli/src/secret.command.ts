@@ -37,7 +37,7 @@ export function registerSecretCommands(program: Command, deps: CliDeps): void {
       .option('--secret <secret>', 'the secret itself (prefer --secret-file: arguments land in shell history)')
       .option('--secret-file <file>', 'read the secret from a file (surrounding whitespace is ignored)')
       .option('--label <label>', 'a name to tell secrets apart (e.g. the sender)')
-      .addOption(new Option('--scheme <scheme>', 'signature scheme (default standard-webhooks)').choices(HMAC_SCHEMES))
+      .addOption(new Option('--scheme <scheme>', 'signature scheme; the server defaults to standard-webhooks').choices(HMAC_SCHEMES))
       .option('--expires-at <iso>', 'stop accepting this secret after this time (for rotation)', isoDate),
   ).action(
     action<AddOptions>(deps, async (ctx, opts, [pid, wid]) => {

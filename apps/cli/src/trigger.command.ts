@@ -32,7 +32,7 @@ export function registerTriggerCommand(program: Command, deps: CliDeps): void {
       .option('--payload <json>', 'the payload as inline JSON')
       .option('--idempotency-key <key>', 'delivery id: a repeat with the same key returns the first run')
       .option('--poll', 'wait for the run to finish and print it')
-      .option('--timeout-sec <n>', `how long --poll waits (default ${DEFAULT_TIMEOUT_SEC})`, positiveInt, DEFAULT_TIMEOUT_SEC),
+      .option('--timeout-sec <n>', 'how long --poll waits, in seconds', positiveInt, DEFAULT_TIMEOUT_SEC),
   ).action(
     action<TriggerOptions>(deps, async (ctx, opts, [wid]) => {
       const pid = opts.instance;
