@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
-  } catch (err) {
+  } catch (err: unknown) {
     if (err instanceof StartupError || err instanceof EmbeddedRedisUnavailableError) {
       logger.fatal(err.message);
       logger.flush();

@@ -36,11 +36,8 @@ export async function startSluice(
   print: (text: string) => void = (t) => process.stdout.write(t),
 ): Promise<RunningSluice> {
   let embedded: EmbeddedRedis | undefined;
-  let redisUrl = config.redisUrl;
-  if (!redisUrl) {
-    embedded = await startEmbeddedRedis({ dataDir: config.dataDir, logger });
-    redisUrl = embedded.url;
-  }
+  if (!config.redisUrl) embedded = await startEmbeddedRedis({ dataDir: config.dataDir, logger });
+  const redisUrl = config.redisUrl ?? embedded!.url;
   const encryptionKey = resolveEncryptionKey(config.encryptionKey, config.dataDir, logger);
 
   const redis = createRequestConnection(redisUrl, config.redisTimeoutMs);

@@ -1,0 +1,13 @@
+export { SignatureError } from './signature.error';
+export type {
+  SignatureScheme,
+  SignatureFailureReason,
+  SigningSecret,
+  HeaderBag,
+  VerifyInput,
+  Verified,
+} from './signature.error';
+export { detectScheme, verifySignature } from './verify-signature';
+export { verifyStandardWebhook, signStandardWebhook, generateStandardWebhookSecret } from './standard-webhooks.verifier';
+export { verifyStripe } from './stripe.verifier';
+export { verifyGithub } from './github.verifier';
