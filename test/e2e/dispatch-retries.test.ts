@@ -1,5 +1,5 @@
 import { type TestSluice, api, pollUntilDone, startTestSluice } from '../support/harness';
-import { TestTarget } from '../support/target';
+import { TestTarget, closedPort } from '../support/target';
 
 // DESIGN §5: what the worker does with each kind of target failure.
 describe('dispatch retries and failures', () => {
@@ -19,7 +19,7 @@ describe('dispatch retries and failures', () => {
           { workflowId: 'flaky', target: { url: `${target.url}/flaky` } },
           { workflowId: 'gone', target: { url: `${target.url}/gone` } },
           { workflowId: 'slow', target: { url: `${target.url}/slow`, timeoutMs: 200 } },
-          { workflowId: 'down', target: { url: 'http://127.0.0.1:9/down' } },
+          { workflowId: 'down', target: { url: `http://127.0.0.1:${await closedPort()}/down` } },
           { workflowId: 'text', target: { url: `${target.url}/text` } },
         ],
       },
@@ -27,8 +27,10 @@ describe('dispatch retries and failures', () => {
     pid = created.body.processInstanceId as string;
     apiKey = created.body.apiKey as string;
     target.responder = (req) => {
-      const seen = target.received.filter((r) => r.url === req.url).length;
-      if (req.url === '/flaky') return seen === 1 ? { status: 503 } : { status: 200, body: { answer: 42 } };
+      // /flaky fails the first attempt of each run, then answers.
+      const executionId = (req.json.executionMetadata as { executionId?: string } | undefined)?.executionId;
+      const attemptsOfRun = target.received.filter((r) => r.headers['idempotency-key'] === executionId).length;
+      if (req.url === '/flaky') return attemptsOfRun === 1 ? { status: 503 } : { status: 200, body: { answer: 42 } };
       if (req.url === '/gone') return { status: 404, body: { error: 'no' } };
       if (req.url === '/slow') return { status: 200, body: {}, delayMs: 1000 };
       return { status: 200, body: { ok: true } };
@@ -48,7 +50,7 @@ describe('dispatch retries and failures', () => {
   it('retries a 503 and succeeds on the next attempt, with the same Idempotency-Key', async () => {
     const execution = await run('flaky');
     expect(execution).toMatchObject({ status: 'success', resultData: { answer: 42 }, attempts: 2 });
-    const keys = target.received.filter((r) => r.url === '/flaky').map((r) => r.headers['idempotency-key']);
+    const keys = target.received.filter((r) => r.url === '/flaky').map((r) => r.headers['idempotency-key']).filter((k) => k === execution.executionId);
     expect(keys).toEqual([execution.executionId, execution.executionId]);
   });
 
