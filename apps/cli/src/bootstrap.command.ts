@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import type { Redis } from 'ioredis';
+import { ORG_SCOPES } from '@sluice/auth';
+import { createRequestConnection, waitForReady } from '@sluice/redis';
+import { OrgStore, RegistryKeys } from '@sluice/registry';
 import { CliError } from './api-client';
 import { type CliDeps, action, addConnectionOptions } from './context';
 import { fields } from './output';
@@ -36,13 +39,6 @@ export function registerBootstrapCommand(program: Command, deps: CliDeps): void 
         throw new CliError('INVALID_REDIS_PREFIX', 'SLUICE_REDIS_PREFIX may hold letters, digits, _ . - (at most 64).');
       }
 
-      // Loaded here, not at the top: bootstrap is the only command that talks to Redis, so
-      // the others neither load the registry nor pay for it at startup.
-      const [{ ORG_SCOPES }, { createRequestConnection, waitForReady }, { OrgStore, RegistryKeys }] = await Promise.all([
-        import('@sluice/auth'),
-        import('@sluice/redis'),
-        import('@sluice/registry'),
-      ]);
       const redis = createRequestConnection(redisUrl, REDIS_TIMEOUT_MS, 'sluice-cli');
       // Errors surface through the awaited commands; an unhandled 'error' event would crash.
       redis.on('error', () => undefined);
