@@ -10,11 +10,19 @@ import type { Registry } from '@sluice/registry';
 export async function bootstrapFirstOrg(options: {
   registry: Registry;
   configuredKey: string | undefined;
+  /** False where stdout is a log stream (production without a terminal): no key is printed there. */
+  mayPrintKey: boolean;
   baseUrl: string;
   logger: Logger;
   print: (text: string) => void;
 }): Promise<{ created: boolean; organizationId?: string }> {
   const { registry, configuredKey, logger } = options;
+  if (!configuredKey && !options.mayPrintKey) {
+    if ((await registry.orgs.countOrgs()) === 0) {
+      logger.warn('No organization exists. Set SLUICE_BOOTSTRAP_ORG_KEY, or run `sluice bootstrap`, to create the first one.');
+    }
+    return { created: false };
+  }
   if (!(await registry.orgs.claimBootstrap())) return { created: false };
   const org = await registry.orgs.createOrg('default');
   const { key } = await registry.orgs.createOrgKey(

@@ -89,6 +89,8 @@ export async function startSluice(
   await bootstrapFirstOrg({
     registry,
     configuredKey: config.bootstrapOrgKey,
+    // A generated key is printed once; where stdout feeds a log pipeline it would land in logs.
+    mayPrintKey: !config.production || process.stdout.isTTY === true,
     baseUrl: url ?? publicUrl,
     logger,
     print,
