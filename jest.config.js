@@ -15,9 +15,16 @@ const shared = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
     '^.+\\.lua$': '<rootDir>/test/support/text-transform.js',
+    // ESM-only sender libraries used as test oracles (@octokit/webhooks-methods).
+    '^.+/node_modules/@octokit/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@octokit/)'],
   moduleFileExtensions: ['ts', 'js', 'json', 'lua'],
-  moduleNameMapper,
+  moduleNameMapper: {
+    ...moduleNameMapper,
+    // Exports an `import` condition only; point jest's require-based resolver at the file.
+    '^@octokit/webhooks-methods$': '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js',
+  },
 };
 
 module.exports = {
