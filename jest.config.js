@@ -15,10 +15,10 @@ const shared = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
     '^.+\\.lua$': '<rootDir>/test/support/text-transform.js',
-    // ESM-only sender libraries used as test oracles (@octokit/webhooks-methods).
-    '^.+/node_modules/@octokit/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+    // ESM-only packages (jose, and the test oracle @octokit/webhooks-methods) become CommonJS for jest.
+    '^.+/node_modules/(@octokit|jose)/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@octokit/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@octokit|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'json', 'lua'],
   moduleNameMapper: {
     ...moduleNameMapper,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -8,16 +8,19 @@ import type { Logger } from '@sluice/observability';
 export interface EmbeddedRedis {
   url: string;
   kind: 'redis-server' | 'testcontainers' | 'reused';
+  /** Stops what this call started; a no-op for 'reused' (an earlier process owns that Redis). */
   stop(): Promise<void>;
 }
 
 export class EmbeddedRedisUnavailableError extends Error {
-  constructor() {
+  /** `reasons` say why each way was ruled out, so the fix can be picked without guessing. */
+  constructor(readonly reasons: string[] = []) {
     super(
       [
-        'No Redis to use: REDIS_URL is not set, no redis-server is on PATH, and no Docker engine answers.',
+        'No Redis to use: REDIS_URL is not set and no embedded Redis could be started:',
+        ...reasons.map((r) => `  - ${r}`),
         'Any one of these fixes it:',
-        '  - point Sluice at a Redis: REDIS_URL=redis://localhost:6379',
+        '  - point Sluice at a Redis: REDIS_URL=redis://host:6379',
         '  - install redis-server (apt-get install redis-server, brew install redis)',
         '  - run a Docker engine (a redis:7-alpine container is then started for you)',
       ].join('\n'),
@@ -32,72 +35,147 @@ export interface EmbeddedRedisOptions {
   preferPort?: number;
   /** Default: `redis-server` found on PATH. */
   redisServerPath?: string;
-  /** Default: testcontainers' own engine probe. */
+  /** Decides whether to try testcontainers at all. Default: try, and treat "no runtime" as no. */
   dockerProbe?: () => Promise<boolean>;
-  /** PATH to search (default process PATH). */
-  searchPath?: string;
 }
+
+const READY_BOUND_MS = 10_000;
+const STOP_BOUND_MS = 5_000;
+const LOCK_BOUND_MS = 20_000;
 
 /**
- * The development default when REDIS_URL is unset (README): reuse the embedded Redis an
- * earlier process of this data dir started, else a redis-server child with AOF on and
- * noeviction, else a testcontainers Redis, else a clear error naming the ways out.
+ * The development default when REDIS_URL is unset (README, DESIGN §7): reuse the embedded Redis
+ * an earlier process of this data dir started, else a redis-server child with AOF on and
+ * noeviction (DESIGN §4), else a testcontainers Redis, else an error naming the ways out.
  */
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
+  const { logger } = options;
   const dir = resolve(options.dataDir, 'redis');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const portFile = join(dir, 'redis.port');
+  chmodSync(dir, 0o700); // mode only applies on creation; the AOF holds secrets at rest
+  const reasons: string[] = [];
 
-  const reused = await reuse(portFile, dir);
-  if (reused) {
-    options.logger.info({ url: reused, kind: 'reused' }, 'using the embedded Redis of this data dir');
-    return { url: reused, kind: 'reused', stop: async () => {} };
+  const reused = await reuse(dir);
+  if (reused) return reusedRedis(reused, logger);
+
+  const binary = options.redisServerPath ?? findOnPath('redis-server');
+  if (binary && isExecutable(binary)) {
+    // Two `npm start`s of one data dir (ingress + worker) may race here; two redis-servers on
+    // one AOF directory would corrupt it, so the check-then-spawn runs under a lock file.
+    let result: EmbeddedRedis | { url: string };
+    try {
+      result = await withStartLock(dir, async () => {
+        const raced = await reuse(dir);
+        return raced ? { url: raced } : await spawnRedis(binary, dir, options.preferPort);
+      });
+    } catch (err) {
+      // An installed but failing redis-server is reported, not papered over with a container.
+      throw new EmbeddedRedisUnavailableError([`redis-server: ${(err as Error).message}`]);
+    }
+    if (!('kind' in result)) return reusedRedis(result.url, logger);
+    logger.info({ kind: result.kind, url: result.url, dir }, 'started the embedded Redis (AOF on)');
+    return result;
   }
+  reasons.push(binary ? `redis-server: ${binary} is not an executable file` : 'redis-server: not found on PATH');
 
-  const binary = options.redisServerPath ?? findOnPath('redis-server', options.searchPath);
-  if (binary && existsSync(binary)) {
-    const started = await spawnRedis(binary, dir, portFile, options.preferPort);
-    options.logger.info({ url: started.url, kind: 'redis-server', dir }, 'started the embedded Redis (AOF on)');
-    return started;
-  }
-
-  const container = await startContainer(options.dockerProbe);
+  const container = await startContainer(options.dockerProbe, reasons);
   if (container) {
-    options.logger.info({ url: container.url, kind: 'testcontainers' }, 'started a Redis container');
+    logger.info({ kind: container.kind, url: container.url }, 'started a Redis container (not shared across processes)');
     return container;
   }
-  throw new EmbeddedRedisUnavailableError();
+  throw new EmbeddedRedisUnavailableError(reasons);
 }
 
-async function reuse(portFile: string, dir: string): Promise<string | undefined> {
-  if (!existsSync(portFile)) return undefined;
-  const port = Number(readFileSync(portFile, 'utf8').trim());
-  if (!Number.isInteger(port) || port <= 0) return undefined;
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
-  probe.on('error', () => {});
+function reusedRedis(url: string, logger: Logger): EmbeddedRedis {
+  logger.info({ kind: 'reused', url }, 'using the embedded Redis an earlier process of this data dir started');
+  return { url, kind: 'reused', stop: async () => {} };
+}
+
+/** The URL of a Redis on 127.0.0.1:`port` that answers and reports `dir` as its data dir. */
+async function probe(port: number, dir?: string): Promise<string | undefined> {
+  const client = new Redis({
+    port, host: '127.0.0.1', lazyConnect: true, connectTimeout: 500, commandTimeout: 1000,
+    maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
+  });
+  client.on('error', () => {}); // failures surface as rejected commands below
   try {
-    await probe.connect();
-    const [, runningDir] = (await probe.config('GET', 'dir')) as string[];
-    return runningDir === dir ? `redis://127.0.0.1:${port}` : undefined;
+    await client.connect();
+    if ((await client.ping()) !== 'PONG') return undefined;
+    if (dir !== undefined) {
+      const [, running] = (await client.config('GET', 'dir')) as string[];
+      // Redis reports getcwd(), which resolves symlinks (macOS /tmp → /private/tmp).
+      if (running !== realpathSync(dir)) return undefined;
+    }
+    return `redis://127.0.0.1:${port}`;
   } catch {
     return undefined;
   } finally {
-    probe.disconnect();
+    client.disconnect();
   }
 }
 
-function findOnPath(name: string, searchPath = process.env.PATH ?? ''): string | undefined {
-  for (const entry of searchPath.split(delimiter)) {
-    if (!entry) continue;
-    const candidate = join(entry, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      /* keep looking */
-    }
+async function reuse(dir: string): Promise<string | undefined> {
+  let port: number;
+  try {
+    port = Number(readFileSync(join(dir, 'redis.port'), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  // The dir check keeps us off some other Redis that later took a stale port.
+  return Number.isInteger(port) && port > 0 ? probe(port, dir) : undefined;
+}
+
+function findOnPath(name: string): string | undefined {
+  for (const entry of (process.env.PATH ?? '').split(delimiter)) {
+    if (entry && isExecutable(join(entry, name))) return join(entry, name);
   }
   return undefined;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function withStartLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const lock = join(dir, 'start.lock');
+  const deadline = Date.now() + LOCK_BOUND_MS;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let holder: number;
+      try {
+        holder = Number(readFileSync(lock, 'utf8').trim() || NaN);
+      } catch {
+        continue; // released between our attempt and the read
+      }
+      // A lock left by a crashed start would otherwise block every later start.
+      if (Number.isInteger(holder) && !isAlive(holder)) rmSync(lock, { force: true });
+      else if (Date.now() > deadline) throw new Error(`another start (pid ${holder}) holds ${lock}; remove it if stale`);
+      else await sleep(100);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function freePort(prefer?: number): Promise<number> {
@@ -110,75 +188,74 @@ async function freePort(prefer?: number): Promise<number> {
         server.close(() => done(bound));
       });
     });
-  if (prefer) {
-    const port = await tryListen(prefer);
-    if (port) return port;
-  }
-  const port = await tryListen(0);
-  if (!port) throw new Error('no free port for the embedded Redis');
+  const port = (prefer ? await tryListen(prefer) : undefined) ?? (await tryListen(0));
+  if (!port) throw new Error('no free port on 127.0.0.1 for the embedded Redis');
   return port;
 }
 
-async function spawnRedis(binary: string, dir: string, portFile: string, preferPort?: number): Promise<EmbeddedRedis> {
-  const port = await freePort(preferPort);
+async function spawnRedis(binary: string, dir: string, preferPort?: number): Promise<EmbeddedRedis> {
   const logFile = join(dir, 'redis.log');
-  const child: ChildProcess = spawn(
-    binary,
-    [
+  // The free port is only reserved until we close it: retry if another process wins it.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort(attempt === 1 ? preferPort : undefined);
+    const logStart = sizeOf(logFile); // only this attempt's lines go into an error
+    const args = [
       '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
       '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '',
       '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes',
-      '--logfile', logFile, '--pidfile', join(dir, 'redis.pid'),
-    ],
-    { stdio: 'ignore' },
-  );
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
+      '--logfile', join(dir, 'redis.log'), '--pidfile', join(dir, 'redis.pid'),
+    ];
+    // Own process group: a terminal Ctrl-C reaches node, which drains and then stops Redis,
+    // instead of Redis dying under the drain. stderr only carries errors from before the logfile opens.
+    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    const exited = new Promise<string>((done) => {
+      child.on('error', (err) => done(`could not run ${binary}: ${err.message}`));
+      child.once('exit', (code, signal) => done(`redis-server exited (${signal ?? `code ${code}`})`));
+    });
+    let early: string | undefined;
+    void exited.then((why) => (early = why));
+    // Not daemonized, so it must not outlive us: SIGTERM lets it fsync the AOF on its own.
+    const killOnExit = () => child.kill('SIGTERM');
+    process.on('exit', killOnExit);
 
-  const url = `redis://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (exited) throw new Error(`redis-server exited at start: ${tail(logFile)}`);
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => {});
-    try {
-      await probe.connect();
-      await probe.ping();
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`redis-server did not answer within 10 s: ${tail(logFile)}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      probe.disconnect();
+    const deadline = Date.now() + READY_BOUND_MS;
+    let url: string | undefined;
+    while (!early && !(url = await probe(port)) && Date.now() < deadline) await sleep(50);
+    if (url && !early) {
+      writeFileSync(join(dir, 'redis.port'), `${port}\n`, { mode: 0o600 });
+      child.unref(); // the caller's servers, not Redis, decide when this process may exit
+      child.stderr?.destroy();
+      return { url, kind: 'redis-server', stop: () => stopChild(child, exited, killOnExit) };
     }
+    process.removeListener('exit', killOnExit);
+    const log = readTail(logFile, logStart);
+    if (!early) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not answer PING within ${READY_BOUND_MS} ms; ${logFile}: ${log}`);
+    }
+    if (attempt < 3 && /address already in use/i.test(log)) continue;
+    throw new Error(`${early}; ${logFile}: ${log}${stderr.trim() ? `; stderr: ${stderr.trim()}` : ''}`);
   }
-  writeFileSync(portFile, `${port}\n`);
-
-  return {
-    url,
-    kind: 'redis-server',
-    stop: async () => {
-      process.removeListener('exit', killOnExit);
-      if (exited) return;
-      const gone = new Promise<void>((done) => child.once('exit', () => done()));
-      child.kill('SIGTERM'); // redis fsyncs the AOF on SIGTERM
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await gone;
-      clearTimeout(timer);
-    },
-  };
 }
 
-async function startContainer(dockerProbe?: () => Promise<boolean>): Promise<EmbeddedRedis | undefined> {
+async function stopChild(child: ChildProcess, exited: Promise<string>, killOnExit: () => void): Promise<void> {
+  process.removeListener('exit', killOnExit);
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM'); // redis fsyncs the AOF and exits
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_BOUND_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function startContainer(dockerProbe: (() => Promise<boolean>) | undefined, reasons: string[]): Promise<EmbeddedRedis | undefined> {
+  if (dockerProbe && !(await dockerProbe())) {
+    reasons.push('docker: no engine reachable');
+    return undefined;
+  }
   try {
-    if (dockerProbe && !(await dockerProbe())) return undefined;
+    // Lazy: testcontainers costs ~1 s to load, paid only on this path.
     const { GenericContainer } = await import('testcontainers');
     const container = await new GenericContainer('redis:7-alpine')
       .withCommand(['redis-server', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'])
@@ -191,15 +268,29 @@ async function startContainer(dockerProbe?: () => Promise<boolean>): Promise<Emb
         await container.stop();
       },
     };
-  } catch {
+  } catch (err) {
+    // "Could not find a working container runtime strategy" when no engine runs; an engine that
+    // answers but cannot pull or start the image is reported too, so that is not misread.
+    reasons.push(`docker: ${(err as Error).message.split('\n')[0]}`);
     return undefined;
   }
 }
 
-function tail(file: string): string {
+function sizeOf(file: string): number {
   try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-5).join(' | ');
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function readTail(file: string, from: number): string {
+  try {
+    const lines = readFileSync(file).subarray(from).toString('utf8').trim().split('\n');
+    return lines.slice(-5).join(' | ') || '(empty)';
   } catch {
     return '(no log)';
   }
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -23,7 +23,7 @@ export interface DispatchContext {
  * made with the instance's dispatch secret.
  */
 export function buildDispatchRequest(job: DispatchJob, workflow: Workflow, ctx: DispatchContext): DispatchRequest {
-  const derived = derivePayload(job.body);
+  const derived = derivePayload(job.body, job.source.provider);
   // The ingress refused invalid JSON, so this only happens for jobs written by hand.
   const payload = derived.ok ? derived.payload : { contentType: job.body.contentType, text: job.body.data };
   const executionMetadata = {

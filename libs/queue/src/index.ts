@@ -25,3 +25,5 @@ export type {
   AttemptRecord,
 } from './execution.store';
 export { findExecution, pendingRecord } from './find-execution';
+export { parsePubSubPush, pubSubPayload } from './pubsub-envelope';
+export type { PubSubPush } from './pubsub-envelope';

@@ -1,4 +1,5 @@
 import { type ReceivedBody, decodeReceivedBody } from './dispatch-job.schema';
+import { parsePubSubPush, pubSubPayload } from './pubsub-envelope';
 
 export type PayloadResult = { ok: true; payload: unknown } | { ok: false; reason: 'invalid_json' };
 
@@ -13,11 +14,16 @@ export function isJsonContentType(contentType: string | undefined): boolean {
  * The run's payload, as Codika defines it: `body.payload` when a JSON body is an object with a
  * `payload` field, else the whole JSON body. Non-JSON bodies become `{contentType, text}` or
  * `{contentType, base64}` so the target sees the exact bytes and what they are. An empty body
- * is an empty object.
+ * is an empty object. A Pub/Sub push becomes its decoded data and attributes.
  */
-export function derivePayload(body: ReceivedBody): PayloadResult {
+export function derivePayload(body: ReceivedBody, provider?: string): PayloadResult {
   const raw = decodeReceivedBody(body);
   if (raw.length === 0) return { ok: true, payload: {} };
+  if (provider === 'gcp-pubsub') {
+    // A push envelope: the payload is the decoded message data with its attributes beside it.
+    const push = parsePubSubPush(raw);
+    if (push) return { ok: true, payload: pubSubPayload(push) };
+  }
   if (isJsonContentType(body.contentType)) {
     let parsed: unknown;
     try {

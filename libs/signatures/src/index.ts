@@ -11,3 +11,5 @@ export { detectScheme, verifySignature } from './verify-signature';
 export { verifyStandardWebhook, signStandardWebhook, generateStandardWebhookSecret } from './standard-webhooks.verifier';
 export { verifyStripe } from './stripe.verifier';
 export { verifyGithub } from './github.verifier';
+export { verifyPubSubOidc, hasBearerToken, GOOGLE_ISSUERS } from './pubsub-oidc.verifier';
+export type { PubSubOidcSecret, PubSubOidcInput } from './pubsub-oidc.verifier';

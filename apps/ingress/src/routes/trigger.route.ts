@@ -9,27 +9,24 @@ import {
   derivePayload,
   encodeReceivedBody,
   enqueueRun,
+  parsePubSubPush,
 } from '@sluice/queue';
-import { ID_PATTERN, type InstanceAuthRecord, type Workflow } from '@sluice/registry';
-import { SignatureError, type SigningSecret, detectScheme, verifySignature } from '@sluice/signatures';
+import { ID_PATTERN } from '@sluice/registry';
+import { detectScheme } from '@sluice/signatures';
 import { authenticateKeyForInstance, keyCredential, missingCredentials, singleHeader } from '../authenticate';
 import type { IngressDeps } from '../deps';
 import type { InputValidator } from '../input-validator';
 import { withRedisDeadline } from '../redis-unavailable';
-import { signatureFailure } from '../signature-errors';
+import { googleKeys, hasSenderSignature, verifySender } from '../sender-auth';
 
 const MAX_DELIVERY_ID_LENGTH = 256;
 const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export const TRIGGER_PATHS = ['/webhook/:pid/:wid', '/triggerwebhookpublic/:pid/:wid', '/triggerWebhookPublic/:pid/:wid'];
 
-interface Endpoint {
-  instance: InstanceAuthRecord;
-  workflow: Workflow;
-}
-
 /** POST /webhook/{pid}/{wid}: authenticate, validate, dedupe+enqueue, answer with the executionId. */
 export function registerTriggerRoutes(router: Router, deps: IngressDeps, validator: InputValidator): void {
+  const keys = googleKeys(deps.config.googleJwksUrl);
   const handler = async (req: Request, res: Response) => {
     const pid = String(req.params.pid);
     const wid = String(req.params.wid);
@@ -38,8 +35,9 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
 
     // Signature headers, when present, decide alone (DESIGN §3); otherwise the first key credential.
     const scheme = detectScheme(req.headers);
-    const credential = scheme ? undefined : keyCredential(req);
-    if (!scheme && !credential) throw missingCredentials();
+    const signed = hasSenderSignature(req, scheme);
+    const credential = signed ? undefined : keyCredential(req);
+    if (!signed && !credential) throw missingCredentials();
 
     const { instance, workflow } = await withRedisDeadline(
       deps.registry.instances.getWithWorkflow(pid, wid),
@@ -51,17 +49,23 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
     let principal: Principal;
     let deliveryId: string | undefined;
     let source: RunSource;
-    if (scheme) {
+    if (signed) {
       if (!workflow) throw new ApiError('WORKFLOW_NOT_FOUND', 'Unknown workflow.');
-      const verified = await verifySigned(deps, { instance, workflow }, req, rawBody);
+      const verified = await verifySender(deps, keys, { instance, workflow }, scheme, req, rawBody);
       principal = verified.principal;
       deliveryId = verified.deliveryId;
       source = verified.source;
     } else {
       principal = await authenticateKeyForInstance(deps.registry, credential!, instance, 'workflows:trigger');
       if (!workflow) throw new ApiError('WORKFLOW_NOT_FOUND', 'Unknown workflow.');
-      deliveryId = singleHeader(req, 'idempotency-key');
-      source = { method: principal.method, ...(deliveryId ? { deliveryId } : {}) };
+      // A Pub/Sub push authenticated by ?api_key= dedupes on its messageId.
+      const push = credential!.method === 'api_key_query' ? parsePubSubPush(rawBody) : undefined;
+      deliveryId = singleHeader(req, 'idempotency-key') ?? push?.messageId;
+      source = {
+        method: principal.method,
+        ...(push ? { provider: 'gcp-pubsub' } : {}),
+        ...(deliveryId ? { deliveryId } : {}),
+      };
     }
     if (!instance.active) throw new ApiError('INSTANCE_PAUSED', 'This process instance is paused.');
     if (deliveryId !== undefined && deliveryId.length > MAX_DELIVERY_ID_LENGTH) {
@@ -69,7 +73,7 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
     }
 
     const body = encodeReceivedBody(rawBody, contentTypeOf(req, rawBody));
-    const payload = derivePayload(body);
+    const payload = derivePayload(body, source.provider);
     if (!payload.ok) throw new ApiError('INVALID_JSON', 'The request body is not valid JSON.');
     if (workflow.inputSchema) {
       const details = validator.validate(workflow.inputSchema, payload.payload);
@@ -116,57 +120,6 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
     res.status(202).json({ success: true, executionId: result.executionId, message: 'Execution started' });
   };
   for (const path of TRIGGER_PATHS) router.post(path, handler);
-}
-
-async function verifySigned(
-  deps: IngressDeps,
-  { instance, workflow }: Endpoint,
-  req: Request,
-  rawBody: Buffer,
-): Promise<{ principal: Principal; deliveryId?: string; source: RunSource }> {
-  const material = await withRedisDeadline(
-    deps.registry.signingSecrets.material(instance.processInstanceId, workflow.workflowId),
-    deps.config.redisTimeoutMs,
-  );
-  const secrets: SigningSecret[] = material
-    .filter((m) => m.secret !== undefined && m.scheme !== 'gcp-pubsub-oidc')
-    .map((m) => ({ id: m.secretId, scheme: m.scheme as SigningSecret['scheme'], secret: m.secret! }));
-  try {
-    const verified = verifySignature({
-      rawBody,
-      headers: req.headers,
-      secrets,
-      nowSec: Math.floor((deps.now?.() ?? new Date()).getTime() / 1000),
-      toleranceSec: deps.config.signatureToleranceSec,
-    });
-    const label = material.find((m) => m.secretId === verified.secretId)?.label;
-    return {
-      principal: {
-        kind: 'signature',
-        method: 'signature',
-        processInstanceId: instance.processInstanceId,
-        organizationId: instance.organizationId,
-        scheme: verified.scheme,
-        secretId: verified.secretId,
-      },
-      ...(verified.deliveryId !== undefined ? { deliveryId: verified.deliveryId } : {}),
-      source: {
-        method: 'signature',
-        scheme: verified.scheme,
-        ...(verified.deliveryId !== undefined ? { deliveryId: verified.deliveryId } : {}),
-        ...(label ? { secretLabel: label } : {}),
-      },
-    };
-  } catch (err: unknown) {
-    if (err instanceof SignatureError) {
-      (req.res?.locals.log as { info?: (o: object, m: string) => void } | undefined)?.info?.(
-        { reason: err.reason, processInstanceId: instance.processInstanceId, workflowId: workflow.workflowId },
-        'signature rejected',
-      );
-      throw signatureFailure(err.reason);
-    }
-    throw err;
-  }
 }
 
 /** The declared content type; a body without one that parses as JSON is taken as JSON. */

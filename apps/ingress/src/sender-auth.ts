@@ -1,0 +1,138 @@
+import type { Request } from 'express';
+import { type JWTVerifyGetKey, createRemoteJWKSet } from 'jose';
+import type { Principal } from '@sluice/auth';
+import { type RunSource, parsePubSubPush } from '@sluice/queue';
+import type { InstanceAuthRecord, SigningSecretMaterial, Workflow } from '@sluice/registry';
+import {
+  SignatureError,
+  type SignatureScheme,
+  type SigningSecret,
+  hasBearerToken,
+  verifyPubSubOidc,
+  verifySignature,
+} from '@sluice/signatures';
+import { singleHeader } from './authenticate';
+import type { IngressDeps } from './deps';
+import { withRedisDeadline } from './redis-unavailable';
+import { signatureFailure } from './signature-errors';
+
+export type SenderScheme = SignatureScheme | 'gcp-pubsub-oidc';
+
+/** Google's keys, fetched once and cached by jose (refetched on an unknown `kid`). */
+export function googleKeys(jwksUrl: string): JWTVerifyGetKey {
+  let keys: JWTVerifyGetKey | undefined;
+  return (header, token) => (keys ??= createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 5000 }))(header, token);
+}
+
+export interface SenderAuth {
+  principal: Principal;
+  deliveryId?: string;
+  source: RunSource;
+}
+
+/** What a verified sender said about the event: provider, delivery id, event type. */
+export function senderDetails(scheme: SenderScheme, req: Request, rawBody: Buffer): Pick<RunSource, 'provider' | 'eventType'> & { deliveryId?: string } {
+  switch (scheme) {
+    case 'stripe':
+      return { provider: 'stripe', ...bodyType(rawBody) };
+    case 'github': {
+      const eventType = singleHeader(req, 'x-github-event');
+      return { provider: 'github', ...(eventType ? { eventType: eventType.slice(0, 200) } : {}) };
+    }
+    case 'standard-webhooks':
+      return { provider: req.headers['svix-id'] !== undefined ? 'svix' : 'standard-webhooks', ...bodyType(rawBody) };
+    case 'gcp-pubsub-oidc': {
+      const push = parsePubSubPush(rawBody);
+      return { provider: 'gcp-pubsub', ...(push ? { deliveryId: push.messageId } : {}) };
+    }
+  }
+}
+
+/** Svix, Clerk, Resend and Stripe put the event type in the body's `type`. */
+function bodyType(rawBody: Buffer): { eventType?: string } {
+  try {
+    const type = (JSON.parse(rawBody.toString('utf8')) as { type?: unknown }).type;
+    return typeof type === 'string' ? { eventType: type.slice(0, 200) } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Whether signature headers (or a Pub/Sub bearer token) are present: they then decide alone. */
+export function hasSenderSignature(req: Request, scheme: SignatureScheme | undefined): boolean {
+  return scheme !== undefined || hasBearerToken(req.headers);
+}
+
+/**
+ * Verifies a signed request against the endpoint's signing secrets (DESIGN §3.1). Failures
+ * become 401s with the reason's code; the reason is logged, never the secret or body.
+ */
+export async function verifySender(
+  deps: IngressDeps,
+  keys: JWTVerifyGetKey,
+  endpoint: { instance: InstanceAuthRecord; workflow: Workflow },
+  scheme: SignatureScheme | undefined,
+  req: Request,
+  rawBody: Buffer,
+): Promise<SenderAuth> {
+  const { instance, workflow } = endpoint;
+  const material = await withRedisDeadline(
+    deps.registry.signingSecrets.material(instance.processInstanceId, workflow.workflowId),
+    deps.config.redisTimeoutMs,
+  );
+  const nowSec = Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
+  try {
+    let used: { scheme: SenderScheme; secretId: string; deliveryId?: string };
+    if (scheme) {
+      const verified = verifySignature({
+        rawBody,
+        headers: req.headers,
+        secrets: hmacSecrets(material),
+        nowSec,
+        toleranceSec: deps.config.signatureToleranceSec,
+      });
+      used = { scheme: verified.scheme, secretId: verified.secretId, ...(verified.deliveryId ? { deliveryId: verified.deliveryId } : {}) };
+    } else {
+      const oidc = material
+        .filter((m) => m.scheme === 'gcp-pubsub-oidc' && m.audience && m.serviceAccountEmail)
+        .map((m) => ({ id: m.secretId, audience: m.audience!, serviceAccountEmail: m.serviceAccountEmail! }));
+      const verified = await verifyPubSubOidc({ headers: req.headers, secrets: oidc, keys, nowSec, toleranceSec: deps.config.signatureToleranceSec });
+      used = { scheme: 'gcp-pubsub-oidc', secretId: verified.secretId };
+    }
+    const details = senderDetails(used.scheme, req, rawBody);
+    const deliveryId = used.deliveryId ?? details.deliveryId;
+    const label = material.find((m) => m.secretId === used.secretId)?.label;
+    return {
+      principal: {
+        kind: 'signature',
+        method: 'signature',
+        processInstanceId: instance.processInstanceId,
+        organizationId: instance.organizationId,
+        scheme: used.scheme,
+        secretId: used.secretId,
+      },
+      ...(deliveryId !== undefined ? { deliveryId } : {}),
+      source: {
+        method: 'signature',
+        scheme: used.scheme,
+        ...(details.provider ? { provider: details.provider } : {}),
+        ...(deliveryId !== undefined ? { deliveryId } : {}),
+        ...(details.eventType ? { eventType: details.eventType } : {}),
+        ...(label ? { secretLabel: label } : {}),
+      },
+    };
+  } catch (err: unknown) {
+    if (err instanceof SignatureError) {
+      const log = req.res?.locals.log as { info?: (o: object, m: string) => void } | undefined;
+      log?.info?.({ reason: err.reason, scheme: scheme ?? 'gcp-pubsub-oidc', processInstanceId: instance.processInstanceId, workflowId: workflow.workflowId }, 'signature rejected');
+      throw signatureFailure(err.reason);
+    }
+    throw err;
+  }
+}
+
+function hmacSecrets(material: readonly SigningSecretMaterial[]): SigningSecret[] {
+  return material
+    .filter((m) => m.secret !== undefined && m.scheme !== 'gcp-pubsub-oidc')
+    .map((m) => ({ id: m.secretId, scheme: m.scheme as SignatureScheme, secret: m.secret! }));
+}
