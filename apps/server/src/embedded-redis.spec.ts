@@ -22,7 +22,9 @@ describe('startEmbeddedRedis', () => {
     return redis;
   };
   const connect = (url: string) => {
-    const client = new Redis(url, { maxRetriesPerRequest: 1 });
+    // No reconnects: a client of a stopped Redis should end, not retry into the next test.
+    const client = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+    client.on('error', () => {});
     clients.push(client);
     return client;
   };
@@ -32,7 +34,7 @@ describe('startEmbeddedRedis', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map(async (c) => (c.status === 'ready' ? c.quit() : c.disconnect())));
+    await Promise.all(clients.splice(0).map(async (c) => (c.status === 'ready' ? c.quit() : undefined)));
     // Newest first: a 'reused' handle is a no-op, its owner stops the process.
     for (const redis of started.splice(0).reverse()) await redis.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -102,7 +104,9 @@ describe('startEmbeddedRedis', () => {
     const first = await start();
     await connect(first.url).set('sluice:embedded:probe', 'kept');
     await first.stop();
-    await expect(connect(first.url).ping()).rejects.toThrow();
+    const gone = new Redis(first.url, { lazyConnect: true, retryStrategy: () => null });
+    gone.on('error', () => {});
+    await expect(gone.connect()).rejects.toThrow();
 
     const again = await start();
     expect(again.kind).toBe('redis-server');

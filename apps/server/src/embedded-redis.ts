@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, chmodSync, constants, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -49,46 +49,31 @@ const LOCK_BOUND_MS = 20_000;
  * noeviction (DESIGN §4), else a testcontainers Redis, else an error naming the ways out.
  */
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
-  const { logger } = options;
   const dir = resolve(options.dataDir, 'redis');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700); // mode only applies on creation; the AOF holds secrets at rest
-  const reasons: string[] = [];
+  chmodSync(dir, 0o700); // mode applies only on creation; the AOF holds keys' hashes and webhook bodies
+  const redis = (await reuse(dir)) ?? (await startNew(dir, options));
+  const where = redis.kind === 'testcontainers' ? {} : { dir };
+  options.logger.info({ kind: redis.kind, url: redis.url, ...where }, 'embedded Redis ready (REDIS_URL is not set)');
+  return redis;
+}
 
-  const reused = await reuse(dir);
-  if (reused) return reusedRedis(reused, logger);
-
+async function startNew(dir: string, options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
   const binary = options.redisServerPath ?? findOnPath('redis-server');
   if (binary && isExecutable(binary)) {
     // Two `npm start`s of one data dir (ingress + worker) may race here; two redis-servers on
     // one AOF directory would corrupt it, so the check-then-spawn runs under a lock file.
-    let result: EmbeddedRedis | { url: string };
     try {
-      result = await withStartLock(dir, async () => {
-        const raced = await reuse(dir);
-        return raced ? { url: raced } : await spawnRedis(binary, dir, options.preferPort);
-      });
+      return await withStartLock(dir, async () => (await reuse(dir)) ?? spawnRedis(binary, dir, options.preferPort));
     } catch (err) {
       // An installed but failing redis-server is reported, not papered over with a container.
       throw new EmbeddedRedisUnavailableError([`redis-server: ${(err as Error).message}`]);
     }
-    if (!('kind' in result)) return reusedRedis(result.url, logger);
-    logger.info({ kind: result.kind, url: result.url, dir }, 'started the embedded Redis (AOF on)');
-    return result;
   }
-  reasons.push(binary ? `redis-server: ${binary} is not an executable file` : 'redis-server: not found on PATH');
-
+  const reasons = [binary ? `redis-server: ${binary} is not an executable file` : 'redis-server: not found on PATH'];
   const container = await startContainer(options.dockerProbe, reasons);
-  if (container) {
-    logger.info({ kind: container.kind, url: container.url }, 'started a Redis container (not shared across processes)');
-    return container;
-  }
+  if (container) return container;
   throw new EmbeddedRedisUnavailableError(reasons);
-}
-
-function reusedRedis(url: string, logger: Logger): EmbeddedRedis {
-  logger.info({ kind: 'reused', url }, 'using the embedded Redis an earlier process of this data dir started');
-  return { url, kind: 'reused', stop: async () => {} };
 }
 
 /** The URL of a Redis on 127.0.0.1:`port` that answers and reports `dir` as its data dir. */
@@ -110,19 +95,18 @@ async function probe(port: number, dir?: string): Promise<string | undefined> {
   } catch {
     return undefined;
   } finally {
-    client.disconnect();
+    // On an already-ended client, disconnect() would arm ioredis' 2 s close timer for nothing.
+    if (client.status !== 'end') client.disconnect();
   }
 }
 
-async function reuse(dir: string): Promise<string | undefined> {
-  let port: number;
-  try {
-    port = Number(readFileSync(join(dir, 'redis.port'), 'utf8').trim());
-  } catch {
-    return undefined;
-  }
+/** The Redis an earlier process started for this dir; stop() is a no-op, that process owns it. */
+async function reuse(dir: string): Promise<EmbeddedRedis | undefined> {
+  const portFile = join(dir, 'redis.port');
+  const port = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8').trim()) : NaN;
   // The dir check keeps us off some other Redis that later took a stale port.
-  return Number.isInteger(port) && port > 0 ? probe(port, dir) : undefined;
+  const url = Number.isInteger(port) && port > 0 ? await probe(port, dir) : undefined;
+  return url ? { url, kind: 'reused', stop: async () => {} } : undefined;
 }
 
 function findOnPath(name: string): string | undefined {
@@ -198,12 +182,12 @@ async function spawnRedis(binary: string, dir: string, preferPort?: number): Pro
   // The free port is only reserved until we close it: retry if another process wins it.
   for (let attempt = 1; ; attempt++) {
     const port = await freePort(attempt === 1 ? preferPort : undefined);
-    const logStart = sizeOf(logFile); // only this attempt's lines go into an error
+    const logStart = existsSync(logFile) ? statSync(logFile).size : 0; // this attempt's lines only
     const args = [
       '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
       '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '',
       '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes',
-      '--logfile', join(dir, 'redis.log'), '--pidfile', join(dir, 'redis.pid'),
+      '--logfile', logFile, '--pidfile', join(dir, 'redis.pid'),
     ];
     // Own process group: a terminal Ctrl-C reaches node, which drains and then stops Redis,
     // instead of Redis dying under the drain. stderr only carries errors from before the logfile opens.
@@ -227,7 +211,15 @@ async function spawnRedis(binary: string, dir: string, preferPort?: number): Pro
       writeFileSync(join(dir, 'redis.port'), `${port}\n`, { mode: 0o600 });
       child.unref(); // the caller's servers, not Redis, decide when this process may exit
       child.stderr?.destroy();
-      return { url, kind: 'redis-server', stop: () => stopChild(child, exited, killOnExit) };
+      const stop = async () => {
+        process.removeListener('exit', killOnExit);
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM'); // redis fsyncs the AOF and exits
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_BOUND_MS);
+        await exited;
+        clearTimeout(timer);
+      };
+      return { url, kind: 'redis-server', stop };
     }
     process.removeListener('exit', killOnExit);
     const log = readTail(logFile, logStart);
@@ -238,15 +230,6 @@ async function spawnRedis(binary: string, dir: string, preferPort?: number): Pro
     if (attempt < 3 && /address already in use/i.test(log)) continue;
     throw new Error(`${early}; ${logFile}: ${log}${stderr.trim() ? `; stderr: ${stderr.trim()}` : ''}`);
   }
-}
-
-async function stopChild(child: ChildProcess, exited: Promise<string>, killOnExit: () => void): Promise<void> {
-  process.removeListener('exit', killOnExit);
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM'); // redis fsyncs the AOF and exits
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_BOUND_MS);
-  await exited;
-  clearTimeout(timer);
 }
 
 async function startContainer(dockerProbe: (() => Promise<boolean>) | undefined, reasons: string[]): Promise<EmbeddedRedis | undefined> {
@@ -264,23 +247,14 @@ async function startContainer(dockerProbe: (() => Promise<boolean>) | undefined,
     return {
       url: `redis://${container.getHost()}:${container.getMappedPort(6379)}`,
       kind: 'testcontainers',
-      stop: async () => {
-        await container.stop();
-      },
+      // No exit hook needed: testcontainers' reaper removes the container when we exit.
+      stop: () => container.stop().then(() => undefined),
     };
   } catch (err) {
     // "Could not find a working container runtime strategy" when no engine runs; an engine that
     // answers but cannot pull or start the image is reported too, so that is not misread.
     reasons.push(`docker: ${(err as Error).message.split('\n')[0]}`);
     return undefined;
-  }
-}
-
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
   }
 }
 

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { deriveExecutionSecretKey } from '@sluice/auth';
 import { type SluiceConfig } from '@sluice/config';
 import { type Logger } from '@sluice/observability';
-import { DISPATCH_QUEUE, ExecutionStore } from '@sluice/queue';
+import { ConcurrencyLimiter, DISPATCH_QUEUE, ExecutionStore } from '@sluice/queue';
 import { createRequestConnection, createWorkerConnection, inspectRedis, waitForReady } from '@sluice/redis';
 import { createRegistry } from '@sluice/registry';
 import { createApp } from '@sluice/ingress';
@@ -101,12 +101,17 @@ export async function startSluice(
   if (config.role === 'all' || config.role === 'worker') {
     workerConnection = createWorkerConnection(redisUrl);
     workerConnection.on('error', (err) => logger.warn({ err: { message: err.message } }, 'worker redis error'));
+    // Workers wait out Redis blips (blocking profile) where the ingress must fail fast.
+    const workerRegistry = createRegistry({ redis: workerConnection, prefix: config.redisPrefix, encryptionKey });
+    const workerExecutions = new ExecutionStore(workerConnection, config.redisPrefix, config.executionTtlSec);
     worker = createDispatchWorker({
       connection: workerConnection,
       prefix: config.redisPrefix,
       concurrency: config.workerConcurrency,
-      registry,
-      executions,
+      lockMs: config.workerLockMs,
+      registry: workerRegistry,
+      executions: workerExecutions,
+      limiter: new ConcurrencyLimiter(workerConnection, config.redisPrefix),
       logger,
       publicUrl: config.publicUrl ?? (url ? url : publicUrl),
       executionSecretKey,

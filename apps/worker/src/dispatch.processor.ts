@@ -1,6 +1,7 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Logger } from '@sluice/observability';
 import {
+  type ConcurrencyLimiter,
   type DispatchJob,
   type ExecutionBase,
   type ExecutionStore,
@@ -9,7 +10,7 @@ import {
   dispatchJobSchema,
   resultTimeoutJobSchema,
 } from '@sluice/queue';
-import type { Registry } from '@sluice/registry';
+import type { Registry, Workflow } from '@sluice/registry';
 import type { Breakers } from './breakers';
 import { classifyDispatchError } from './classify-dispatch-error';
 import { buildDispatchRequest } from './dispatch-request';
@@ -26,6 +27,7 @@ export interface DispatchDeps {
   /** Producer for the delayed result-timeout jobs of callback-mode runs. */
   queue: Queue;
   resultTimeoutSec: number;
+  limiter: ConcurrencyLimiter;
   now?: () => Date;
 }
 
@@ -62,9 +64,6 @@ export function createDispatchProcessor(deps: DispatchDeps) {
 
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
-    const startedAt = now();
-    await deps.executions.recordAttemptStart(base, attempt, startedAt.toISOString());
-
     const fail = async (details: Parameters<ExecutionStore['finish']>[1] & { status: 'failed' }) => {
       await deps.executions.finish(base, details, now(), attempt);
       throw new UnrecoverableError(details.errorDetails.message);
@@ -75,68 +74,105 @@ export function createDispatchProcessor(deps: DispatchDeps) {
       deps.registry.instances.getDispatchSecret(data.processInstanceId),
     ]);
     if (!instance || !workflow || !dispatchSecret) {
+      await deps.executions.recordAttemptStart(base, attempt, now().toISOString());
       return fail({
         status: 'failed',
         errorDetails: { type: 'validation_error', message: 'The instance or workflow no longer exists', code: 'WORKFLOW_NOT_FOUND' },
       });
     }
 
-    const request = buildDispatchRequest(data, workflow, {
-      publicUrl: deps.publicUrl,
-      executionSecretKey: deps.executionSecretKey,
-      dispatchSecret,
-      nowSec: Math.floor(now().getTime() / 1000),
-    });
     const timeoutMs = workflow.target.timeoutMs ?? deps.defaultTimeoutMs;
-    const breaker = deps.breakers.for(new URL(request.url).origin);
-    const result = await sendDispatch(request, breaker, timeoutMs);
-    const durationMs = now().getTime() - startedAt.getTime();
-
-    if (result.ok) {
-      await deps.executions.recordAttempt(data.executionId, {
-        attempt,
-        startedAt: startedAt.toISOString(),
-        durationMs,
-        statusCode: result.statusCode,
-      });
-      if (workflow.resultMode === 'callback') {
-        // The workflow reports its result through /submitWorkflowResult; the run stays pending.
-        const timeout: ResultTimeoutJob = { schemaVersion: 1, executionId: data.executionId, timeoutSec: deps.resultTimeoutSec };
-        await deps.queue.add(RESULT_TIMEOUT_JOB_NAME, timeout, {
-          jobId: `${data.executionId}-result-timeout`,
-          delay: deps.resultTimeoutSec * 1000,
-          removeOnComplete: true,
-          removeOnFail: { age: 86_400 },
-        });
-        log.info({ attempt }, 'dispatched; awaiting callback');
-        return { status: 'dispatched' };
-      }
-      await deps.executions.finish(base, { status: 'success', resultData: result.resultData }, now(), attempt);
-      log.info({ attempt, durationMs }, 'run succeeded');
-      return { status: 'success' };
-    }
-
-    const decision = classifyDispatchError(result.outcome, attempt >= maxAttempts, deps.breakers.resetTimeoutMs);
-    if (decision.action === 'delay') {
-      // An open breaker is not the run's fault: wait it out without using an attempt.
-      log.info({ reason: decision.reason }, 'run delayed');
-      await job.moveToDelayed(Date.now() + decision.delayMs, token);
+    const limit = workflow.target.maxConcurrency;
+    if (limit !== undefined && !(await deps.limiter.acquire(data.processInstanceId, data.workflowId, data.executionId, limit, timeoutMs + 10_000))) {
+      // Every slot of this target is busy: step aside (no attempt used) so other targets' runs flow.
+      await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 200), token);
       throw new DelayedError();
     }
+    try {
+      return await attemptDispatch({ deps, job, token, data, base, workflow, dispatchSecret, attempt, maxAttempts, timeoutMs, fail, now, log });
+    } finally {
+      if (limit !== undefined) await deps.limiter.release(data.processInstanceId, data.workflowId, data.executionId);
+    }
+  };
+}
+
+interface AttemptContext {
+  deps: DispatchDeps;
+  job: Job;
+  token: string | undefined;
+  data: DispatchJob;
+  base: ExecutionBase;
+  workflow: Workflow;
+  dispatchSecret: string;
+  attempt: number;
+  maxAttempts: number;
+  timeoutMs: number;
+  fail: (details: Parameters<ExecutionStore['finish']>[1] & { status: 'failed' }) => Promise<never>;
+  now: () => Date;
+  log: Logger;
+}
+
+/** One dispatch attempt and what follows from its outcome. */
+async function attemptDispatch(ctx: AttemptContext): Promise<{ status: string }> {
+  const { deps, job, token, data, base, workflow, dispatchSecret, attempt, maxAttempts, timeoutMs, fail, now, log } = ctx;
+  const startedAt = now();
+  await deps.executions.recordAttemptStart(base, attempt, startedAt.toISOString());
+
+  const request = buildDispatchRequest(data, workflow, {
+    publicUrl: deps.publicUrl,
+    executionSecretKey: deps.executionSecretKey,
+    dispatchSecret,
+    nowSec: Math.floor(now().getTime() / 1000),
+  });
+  const breaker = deps.breakers.for(new URL(request.url).origin);
+  const result = await sendDispatch(request, breaker, timeoutMs);
+  const durationMs = now().getTime() - startedAt.getTime();
+
+  if (result.ok) {
     await deps.executions.recordAttempt(data.executionId, {
       attempt,
       startedAt: startedAt.toISOString(),
       durationMs,
-      ...(result.outcome.kind === 'response' ? { statusCode: result.outcome.statusCode } : {}),
-      error: decision.details.message,
+      statusCode: result.statusCode,
     });
-    if (decision.action === 'fail') {
-      log.warn({ attempt, code: decision.details.code }, 'run failed');
-      return fail({ status: 'failed', errorDetails: decision.details });
+    if (workflow.resultMode === 'callback') {
+      // The workflow reports its result through /submitWorkflowResult; the run stays pending.
+      const timeout: ResultTimeoutJob = { schemaVersion: 1, executionId: data.executionId, timeoutSec: deps.resultTimeoutSec };
+      await deps.queue.add(RESULT_TIMEOUT_JOB_NAME, timeout, {
+        jobId: `${data.executionId}-result-timeout`,
+        delay: deps.resultTimeoutSec * 1000,
+        removeOnComplete: true,
+        removeOnFail: { age: 86_400 },
+      });
+      log.info({ attempt }, 'dispatched; awaiting callback');
+      return { status: 'dispatched' };
     }
-    log.info({ attempt, code: decision.details.code }, 'attempt failed; will retry');
-    throw new Error(decision.details.message);
-  };
+    await deps.executions.finish(base, { status: 'success', resultData: result.resultData }, now(), attempt);
+    log.info({ attempt, durationMs }, 'run succeeded');
+    return { status: 'success' };
+  }
+
+  const decision = classifyDispatchError(result.outcome, attempt >= maxAttempts, deps.breakers.resetTimeoutMs);
+  if (decision.action === 'delay') {
+    // An open breaker is not the run's fault: wait it out without using an attempt.
+    log.info({ reason: decision.reason }, 'run delayed');
+    await job.moveToDelayed(Date.now() + decision.delayMs, token);
+    throw new DelayedError();
+  }
+  await deps.executions.recordAttempt(data.executionId, {
+    attempt,
+    startedAt: startedAt.toISOString(),
+    durationMs,
+    ...(result.outcome.kind === 'response' ? { statusCode: result.outcome.statusCode } : {}),
+    error: decision.details.message,
+  });
+  if (decision.action === 'fail') {
+    log.warn({ attempt, code: decision.details.code }, 'run failed');
+    return fail({ status: 'failed', errorDetails: decision.details });
+  }
+  log.info({ attempt, code: decision.details.code }, 'attempt failed; will retry');
+  // The backoff strategy reads retryAfterMs: a target's Retry-After sets the wait.
+  throw Object.assign(new Error(decision.details.message), decision.delayMs !== undefined ? { retryAfterMs: decision.delayMs } : {});
 }
 
 /** Ends a callback-mode run that got no callback in time; a run that already ended is left alone. */

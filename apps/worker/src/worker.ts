@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DISPATCH_QUEUE } from '@sluice/queue';
+import { DISPATCH_BACKOFF_TYPE, DISPATCH_JOB_NAME, DISPATCH_QUEUE, dispatchBackoff, dispatchJobSchema } from '@sluice/queue';
 import { Breakers } from './breakers';
 import { type DispatchDeps, createDispatchProcessor } from './dispatch.processor';
 
@@ -9,6 +9,8 @@ export interface DispatchWorkerOptions extends Omit<DispatchDeps, 'breakers'> {
   connection: Redis;
   prefix: string;
   concurrency: number;
+  /** Job lock; a killed worker's runs are taken over once it lapses (stalled-job recovery). */
+  lockMs: number;
   breakers?: Breakers;
 }
 
@@ -27,12 +29,41 @@ export function createDispatchWorker(options: DispatchWorkerOptions): DispatchWo
     prefix: `${options.prefix}:bull`,
     concurrency: options.concurrency,
     // Stalled-job recovery: a run whose worker died is picked up again after the lock lapses.
-    lockDuration: 30_000,
-    maxStalledCount: 2,
+    lockDuration: options.lockMs,
+    stalledInterval: options.lockMs,
+    maxStalledCount: 5,
+    settings: {
+      backoffStrategy: (attemptsMade, type, err, job) =>
+        type === DISPATCH_BACKOFF_TYPE
+          ? dispatchBackoff(attemptsMade, job?.opts.backoff && typeof job.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 1000) : 1000, err as { retryAfterMs?: number })
+          : 0,
+    },
   });
   worker.on('error', (err) => options.logger.error({ err }, 'worker error'));
+  // Safety net: a job BullMQ fails for its own reasons (stalled too often) must not leave its
+  // run pending forever. The once-only finish makes this a no-op for runs already ended.
   worker.on('failed', (job, err) => {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) options.logger.debug({ jobId: job.id, err: err.message }, 'job failed');
+    if (!job || job.name !== DISPATCH_JOB_NAME) return;
+    const parsed = dispatchJobSchema.safeParse(job.data);
+    const finalAttempt = job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
+    if (!parsed.success || !finalAttempt) return;
+    const data = parsed.data;
+    void options.executions
+      .finish(
+        {
+          executionId: data.executionId,
+          processInstanceId: data.processInstanceId,
+          workflowId: data.workflowId,
+          organizationId: data.organizationId,
+          createdAt: data.receivedAt,
+          source: data.source,
+          ...(data.replayOf ? { replayOf: data.replayOf } : {}),
+        },
+        { status: 'failed', errorDetails: { type: 'external_api_error', message: err.message.slice(0, 500), code: 'DISPATCH_FAILED' } },
+        new Date(),
+        Math.max(1, job.attemptsMade),
+      )
+      .catch((finishErr: unknown) => options.logger.error({ err: finishErr }, 'could not record a failed run'));
   });
   return {
     worker,

@@ -60,6 +60,7 @@ const envSchema = z.object({
   SLUICE_RESULT_TIMEOUT_SEC: intFrom('SLUICE_RESULT_TIMEOUT_SEC', 3600, 1),
   SLUICE_WORKER_CONCURRENCY: intFrom('SLUICE_WORKER_CONCURRENCY', 50, 1, 10_000),
   SLUICE_REDIS_TIMEOUT_MS: intFrom('SLUICE_REDIS_TIMEOUT_MS', 1500, 50, 60_000),
+  SLUICE_WORKER_LOCK_MS: intFrom('SLUICE_WORKER_LOCK_MS', 30_000, 1000, 600_000),
   SLUICE_GOOGLE_JWKS_URL: optionalString,
   LOG_LEVEL: optionalString.refine(
     (v) => v === undefined || ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v),
@@ -93,6 +94,8 @@ export interface SluiceConfig {
   readonly workerConcurrency: number;
   /** Bound on how long the ingress waits for Redis before answering 503. */
   readonly redisTimeoutMs: number;
+  /** How long a dead worker's runs wait before another worker takes them over. */
+  readonly workerLockMs: number;
   readonly googleJwksUrl: string;
   readonly logLevel: string;
 }
@@ -164,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     resultTimeoutSec: e.SLUICE_RESULT_TIMEOUT_SEC,
     workerConcurrency: e.SLUICE_WORKER_CONCURRENCY,
     redisTimeoutMs: e.SLUICE_REDIS_TIMEOUT_MS,
+    workerLockMs: e.SLUICE_WORKER_LOCK_MS,
     googleJwksUrl: e.SLUICE_GOOGLE_JWKS_URL ?? 'https://www.googleapis.com/oauth2/v3/certs',
     logLevel: e.LOG_LEVEL ?? 'info',
   });

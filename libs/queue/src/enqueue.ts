@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import { DISPATCH_JOB_NAME, type DispatchJob } from './dispatch-job.schema';
+import { DISPATCH_BACKOFF_TYPE } from './dispatch-backoff';
 import { dedupeIdFor } from './dedupe-id';
 
 export interface EnqueueOptions {
@@ -31,7 +32,7 @@ export async function enqueueRun(queue: Queue, job: DispatchJob, options: Enqueu
   const added = await queue.add(DISPATCH_JOB_NAME, job, {
     jobId: job.executionId,
     attempts: options.attempts,
-    backoff: { type: 'exponential', delay: options.backoffMs, jitter: 0.5 },
+    backoff: { type: DISPATCH_BACKOFF_TYPE, delay: options.backoffMs },
     removeOnComplete: { age: keepSec },
     removeOnFail: { age: keepSec },
     ...(options.deliveryId !== undefined

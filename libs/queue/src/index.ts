@@ -27,3 +27,6 @@ export type {
 export { findExecution, pendingRecord } from './find-execution';
 export { parsePubSubPush, pubSubPayload } from './pubsub-envelope';
 export type { PubSubPush } from './pubsub-envelope';
+export { DISPATCH_BACKOFF_TYPE, dispatchBackoff } from './dispatch-backoff';
+export type { RetryAfterHint } from './dispatch-backoff';
+export { ConcurrencyLimiter } from './concurrency-limiter';
