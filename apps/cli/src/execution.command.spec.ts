@@ -56,4 +56,15 @@ describe('sluice executions', () => {
     expect(r.requests[0]).toMatchObject({ method: 'POST', path: '/v1/instances/pi_1/executions/exec_2/replay' });
     expect(r.stdout).toBe('Replay of exec_2 started: exec_3\n');
   });
+
+  it('replays every failed run of a workflow in one call', async () => {
+    const r = await runSluice(['executions', 'replay-failed', 'pi_1', 'orders'], {
+      env,
+      replies: [{ status: 202, body: { success: true, count: 2, replayed: [{ originalExecutionId: 'exec_a', executionId: 'exec_b' }, { originalExecutionId: 'exec_c', executionId: 'exec_d' }] } }],
+    });
+    expect(r.requests[0]).toMatchObject({ method: 'POST', path: '/v1/instances/pi_1/workflows/orders/executions/replay-failed' });
+    expect(r.stdout).toContain('exec_a');
+    expect(r.stdout).toContain('exec_d');
+    expect(r.code).toBe(0);
+  });
 });

@@ -64,6 +64,24 @@ export function registerExecutionCommands(program: Command, deps: CliDeps): void
       ctx.out.result(body, () => `Replay of ${eid} started: ${body.executionId}`);
     }),
   );
+
+  addConnectionOptions(
+    executions
+      .command('replay-failed <processInstanceId> <workflowId>')
+      .description('replay every failed run of a workflow that was not replayed yet'),
+  ).action(
+    action(deps, async (ctx, _opts, [pid, wid]) => {
+      const { body } = await ctx.client.post<{ count: number; replayed: Array<{ originalExecutionId: string; executionId: string }> }>(
+        path`/v1/instances/${pid!}/workflows/${wid!}/executions/replay-failed`,
+        { auth: 'org' },
+      );
+      ctx.out.result(body, () =>
+        body.count === 0
+          ? 'No failed runs to replay.'
+          : table(['ORIGINAL', 'REPLAY'], body.replayed.map((r) => [r.originalExecutionId, r.executionId]), ''),
+      );
+    }),
+  );
 }
 
 /** A run as text: its state, then its result (success) or its error (failed). */

@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -80,6 +81,15 @@ describe('startEmbeddedRedis', () => {
     const both = await Promise.all([start(), start()]);
     expect(both.map((r) => r.kind).sort()).toEqual(['redis-server', 'reused']);
     expect(both[0]!.url).toBe(both[1]!.url);
+  });
+
+  it('is not blocked by a start lock a crashed process left behind', async () => {
+    mkdirSync(join(dataDir, 'redis'), { recursive: true });
+    const dead = spawnSync('true').pid; // exited and reaped: nobody holds this pid now
+    writeFileSync(join(dataDir, 'redis', 'start.lock'), String(dead));
+
+    expect((await start()).kind).toBe('redis-server');
+    expect(existsSync(join(dataDir, 'redis', 'start.lock'))).toBe(false);
   });
 
   it('does not reuse a Redis whose dir is another data dir', async () => {

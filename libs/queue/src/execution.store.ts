@@ -37,6 +37,8 @@ export interface ExecutionRecord {
   errorDetails?: ErrorDetails;
   source: RunSource;
   replayOf?: string;
+  /** Runs replayed from this one, oldest first. */
+  replays?: string[];
 }
 
 /** Return codes of finish-execution-2.lua. */
@@ -115,13 +117,20 @@ export class ExecutionStore {
   }
 
   async get(executionId: string): Promise<ExecutionRecord | undefined> {
-    const [[, h], [, attempts]] = ((await this.redis
+    const [[, h], [, attempts], [, replays]] = ((await this.redis
       .pipeline()
       .hgetall(this.key(executionId))
       .lrange(`${this.key(executionId)}:attempts`, 0, -1)
-      .exec()) ?? []) as [[unknown, Record<string, string>], [unknown, string[]]];
+      .lrange(`${this.key(executionId)}:replays`, 0, -1)
+      .exec()) ?? []) as [[unknown, Record<string, string>], [unknown, string[]], [unknown, string[]]];
     if (!h?.executionId) return undefined;
-    return fromHash(h, attempts ?? []);
+    const record = fromHash(h, attempts ?? []);
+    return replays && replays.length > 0 ? { ...record, replays } : record;
+  }
+
+  /** Links a replay to its original (the replay carries replayOf itself). */
+  async recordReplay(originalId: string, replayId: string): Promise<void> {
+    await this.redis.multi().rpush(`${this.key(originalId)}:replays`, replayId).expire(`${this.key(originalId)}:replays`, this.ttlSec).exec();
   }
 
   /** Newest first; `before` (a createdAt ms score) pages backwards. Prunes expired index entries. */

@@ -40,16 +40,12 @@ export function registerExecutionRoutes(router: Router, deps: IngressDeps): void
     res.json({ success: true, execution: record });
   });
 
-  // A replay is a new run made from the exact bytes the original received, linked to it.
-  router.post('/v1/instances/:pid/executions/:eid/replay', async (req, res) => {
-    const principal = await orgPrincipal(deps, req, 'workflows:trigger');
-    const instance = await ownedInstance(deps, principal, param(req, 'pid'));
-    const job = await deps.queue.getJob(param(req, 'eid'));
+  // A replay is a new run made from the exact bytes the original received, linked both ways.
+  const replay = async (instancePid: string, executionId: string): Promise<string | undefined> => {
+    const job = await deps.queue.getJob(executionId);
     const original = job ? dispatchJobSchema.safeParse(job.data) : undefined;
-    if (!original?.success || original.data.processInstanceId !== instance.processInstanceId) {
-      throw new ApiError('EXECUTION_NOT_FOUND', 'Unknown execution, or its stored request has expired.');
-    }
-    const replay: DispatchJob = {
+    if (!original?.success || original.data.processInstanceId !== instancePid) return undefined;
+    const copy: DispatchJob = {
       ...original.data,
       executionId: generateId('exec'),
       receivedAt: new Date().toISOString(),
@@ -57,12 +53,45 @@ export function registerExecutionRoutes(router: Router, deps: IngressDeps): void
       replayOf: original.data.executionId,
     };
     const { config } = deps;
-    await enqueueRun(deps.queue, replay, {
+    await enqueueRun(deps.queue, copy, {
       dedupeTtlSec: config.dedupeTtlSec,
       retentionSec: config.executionTtlSec,
       attempts: config.dispatchAttempts,
       backoffMs: config.dispatchBackoffMs,
     });
-    res.status(202).json({ success: true, executionId: replay.executionId, replayOf: replay.replayOf, message: 'Execution started' });
+    await deps.executions.recordReplay(original.data.executionId, copy.executionId);
+    return copy.executionId;
+  };
+
+  router.post('/v1/instances/:pid/executions/:eid/replay', async (req, res) => {
+    const principal = await orgPrincipal(deps, req, 'workflows:trigger');
+    const instance = await ownedInstance(deps, principal, param(req, 'pid'));
+    const executionId = await replay(instance.processInstanceId, param(req, 'eid'));
+    if (!executionId) throw new ApiError('EXECUTION_NOT_FOUND', 'Unknown execution, or its stored request has expired.');
+    res.status(202).json({ success: true, executionId, replayOf: param(req, 'eid'), message: 'Execution started' });
+  });
+
+  // Replays every failed run of one workflow (within the retention window) in one call.
+  router.post('/v1/instances/:pid/workflows/:wid/executions/replay-failed', async (req, res) => {
+    const principal = await orgPrincipal(deps, req, 'workflows:trigger');
+    const instance = await ownedInstance(deps, principal, param(req, 'pid'));
+    const failed: string[] = [];
+    let before: number | undefined;
+    do {
+      const page = await deps.executions.list(instance.processInstanceId, {
+        status: 'failed',
+        workflowId: param(req, 'wid'),
+        limit: 500,
+        ...(before !== undefined ? { before } : {}),
+      });
+      failed.push(...page.executions.filter((e) => !e.replays?.length).map((e) => e.executionId));
+      before = page.nextBefore;
+    } while (before !== undefined && failed.length < 10_000);
+    const replayed: Array<{ originalExecutionId: string; executionId: string }> = [];
+    for (const originalExecutionId of failed) {
+      const executionId = await replay(instance.processInstanceId, originalExecutionId);
+      if (executionId) replayed.push({ originalExecutionId, executionId });
+    }
+    res.status(202).json({ success: true, replayed, count: replayed.length });
   });
 }
