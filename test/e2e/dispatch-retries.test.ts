@@ -21,6 +21,7 @@ describe('dispatch retries and failures', () => {
           { workflowId: 'slow', target: { url: `${target.url}/slow`, timeoutMs: 200 } },
           { workflowId: 'down', target: { url: `http://127.0.0.1:${await closedPort()}/down` } },
           { workflowId: 'text', target: { url: `${target.url}/text` } },
+          { workflowId: 'throttled', target: { url: `${target.url}/throttled` } },
         ],
       },
     });
@@ -31,6 +32,7 @@ describe('dispatch retries and failures', () => {
       const executionId = (req.json.executionMetadata as { executionId?: string } | undefined)?.executionId;
       const attemptsOfRun = target.received.filter((r) => r.headers['idempotency-key'] === executionId).length;
       if (req.url === '/flaky') return attemptsOfRun === 1 ? { status: 503 } : { status: 200, body: { answer: 42 } };
+      if (req.url === '/throttled') return attemptsOfRun === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200, body: {} };
       if (req.url === '/gone') return { status: 404, body: { error: 'no' } };
       if (req.url === '/slow') return { status: 200, body: {}, delayMs: 1000 };
       return { status: 200, body: { ok: true } };
@@ -52,6 +54,14 @@ describe('dispatch retries and failures', () => {
     expect(execution).toMatchObject({ status: 'success', resultData: { answer: 42 }, attempts: 2 });
     const keys = target.received.filter((r) => r.url === '/flaky').map((r) => r.headers['idempotency-key']).filter((k) => k === execution.executionId);
     expect(keys).toEqual([execution.executionId, execution.executionId]);
+  });
+
+  it("waits out a 429's Retry-After before the next attempt", async () => {
+    const execution = await run('throttled');
+    expect(execution).toMatchObject({ status: 'success', attempts: 2 });
+    const [first, second] = target.received.filter((r) => r.headers['idempotency-key'] === execution.executionId);
+    // Backoff alone would retry within ~20 ms here; Retry-After: 1 sets the wait.
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
   });
 
   it('fails a 404 at once, as an external_api_error', async () => {
