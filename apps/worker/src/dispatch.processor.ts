@@ -14,6 +14,7 @@ import type { Registry, Workflow } from '@sluice/registry';
 import type { Breakers } from './breakers';
 import { classifyDispatchError } from './classify-dispatch-error';
 import { buildDispatchRequest } from './dispatch-request';
+import type { OriginGate } from './origin-gate';
 import { sendDispatch } from './send-dispatch';
 
 export interface DispatchDeps {
@@ -28,6 +29,7 @@ export interface DispatchDeps {
   queue: Queue;
   resultTimeoutSec: number;
   limiter: ConcurrencyLimiter;
+  originGate: OriginGate;
   now?: () => Date;
 }
 
@@ -88,9 +90,17 @@ export function createDispatchProcessor(deps: DispatchDeps) {
       await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 200), token);
       throw new DelayedError();
     }
+    const origin = new URL(workflow.target.url).origin;
+    if (!deps.originGate.tryEnter(origin)) {
+      if (limit !== undefined) await deps.limiter.release(data.processInstanceId, data.workflowId, data.executionId);
+      // This target already holds half of this worker's slots: leave the rest to other targets.
+      await job.moveToDelayed(Date.now() + 50 + Math.floor(Math.random() * 100), token);
+      throw new DelayedError();
+    }
     try {
       return await attemptDispatch({ deps, job, token, data, base, workflow, dispatchSecret, attempt, maxAttempts, timeoutMs, fail, now, log });
     } finally {
+      deps.originGate.leave(origin);
       if (limit !== undefined) await deps.limiter.release(data.processInstanceId, data.workflowId, data.executionId);
     }
   };

@@ -3,8 +3,9 @@ import type { Redis } from 'ioredis';
 import { DISPATCH_BACKOFF_TYPE, DISPATCH_JOB_NAME, DISPATCH_QUEUE, dispatchBackoff, dispatchJobSchema } from '@sluice/queue';
 import { Breakers } from './breakers';
 import { type DispatchDeps, createDispatchProcessor } from './dispatch.processor';
+import { OriginGate, originLimitFor } from './origin-gate';
 
-export interface DispatchWorkerOptions extends Omit<DispatchDeps, 'breakers'> {
+export interface DispatchWorkerOptions extends Omit<DispatchDeps, 'breakers' | 'originGate'> {
   /** A blocking connection (maxRetriesPerRequest: null); the worker owns it from here on. */
   connection: Redis;
   prefix: string;
@@ -23,7 +24,7 @@ export interface DispatchWorker {
 /** A BullMQ worker on the dispatch queue, with error listeners (STYLE 9). */
 export function createDispatchWorker(options: DispatchWorkerOptions): DispatchWorker {
   const breakers = options.breakers ?? new Breakers(options.logger);
-  const processor = createDispatchProcessor({ ...options, breakers });
+  const processor = createDispatchProcessor({ ...options, breakers, originGate: new OriginGate(originLimitFor(options.concurrency)) });
   const worker = new Worker(DISPATCH_QUEUE, processor, {
     connection: options.connection,
     prefix: `${options.prefix}:bull`,
