@@ -1,11 +1,11 @@
-import { ConfigError, loadConfig } from '@sluice/config';
+import { ConfigError, type SluiceConfig, loadConfig } from '@sluice/config';
 import { createLogger } from '@sluice/observability';
 import { EmbeddedRedisUnavailableError } from './embedded-redis';
-import { StartupError, startSluice } from './start';
+import { type RunningSluice, StartupError, startSluice } from './start';
 
 /** `npm start`: validates config once, starts the roles, and turns signals into a bounded drain. */
 async function main(): Promise<void> {
-  let config;
+  let config: SluiceConfig;
   try {
     config = loadConfig(process.env);
   } catch (err) {
@@ -16,27 +16,36 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
+
+  // Signals are handled from the first moment: one that arrives while starting stops the
+  // process as soon as the start completes, instead of killing it half-started.
+  let running: RunningSluice | undefined;
+  let stopRequested: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
+    (running ? running.stop() : Promise.resolve()).then(
+      () => {
+        logger.info('stopped');
+        logger.flush();
+        setTimeout(() => process.exit(0), 50).unref();
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopRequested) return;
+    stopRequested = signal;
+    if (running) stop(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
   try {
-    const running = await startSluice(config, logger);
-    let signalled = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signalled) return;
-      signalled = true;
-      logger.info({ signal }, 'shutting down');
-      running.stop().then(
-        () => {
-          logger.info('stopped');
-          logger.flush();
-          setTimeout(() => process.exit(0), 50).unref();
-        },
-        (err: unknown) => {
-          logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    running = await startSluice(config, logger);
+    if (stopRequested) stop(stopRequested);
   } catch (err: unknown) {
     if (err instanceof StartupError || err instanceof EmbeddedRedisUnavailableError) {
       logger.fatal(err.message);
