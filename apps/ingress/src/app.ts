@@ -24,7 +24,7 @@ export function createApp(deps: IngressDeps): IngressApp {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
-  app.use(requestContext(deps.logger));
+  app.use(requestContext(deps.logger, deps.metrics));
 
   const validator = new InputValidator();
   const router = Router({ caseSensitive: true });
@@ -41,7 +41,7 @@ export function createApp(deps: IngressDeps): IngressApp {
 
   app.use(router);
   app.use(notFoundHandler);
-  app.use(errorMiddleware(deps.logger));
+  app.use(errorMiddleware(deps.logger, deps.metrics));
   return {
     app,
     startDraining: () => {

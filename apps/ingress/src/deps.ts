@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SluiceConfig } from '@sluice/config';
-import type { Logger } from '@sluice/observability';
+import type { Logger, SluiceMetrics } from '@sluice/observability';
 import type { ExecutionStore } from '@sluice/queue';
 import type { Registry } from '@sluice/registry';
 
@@ -16,5 +16,6 @@ export interface IngressDeps {
   executions: ExecutionStore;
   /** Derives per-run callback secrets (see execution-secret.ts in the worker). */
   executionSecretKey: Buffer;
+  metrics?: SluiceMetrics;
   now?: () => Date;
 }

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { ApiError } from '@sluice/errors';
-import type { Logger } from '@sluice/observability';
+import type { Logger, SluiceMetrics } from '@sluice/observability';
 import { REDIS_RETRY_AFTER_SEC, isRedisUnavailable } from './redis-unavailable';
 
 export function sendError(res: Response, requestId: string, error: ApiError): void {
@@ -39,9 +39,16 @@ function fromBodyParser(err: { type?: string; status?: number }): ApiError | und
  * The one place errors meet HTTP (STYLE 4): known errors answer with their code; Redis
  * outages are 503 with Retry-After; anything else is an opaque 500 logged under `err`.
  */
-export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+export function errorMiddleware(logger: Logger, metrics?: SluiceMetrics): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next) => {
     const requestId = String(res.locals.requestId ?? '');
+    const answer = (error: ApiError) => {
+      // A refused trigger counts as an ingest outcome named by its code.
+      if (res.locals.ingest !== undefined || /^\/(webhook|triggerwebhookpublic|triggerWebhookPublic)\//.test(req.path)) {
+        metrics?.ingests.inc({ auth_method: String(res.locals.ingest ?? 'none'), outcome: error.code });
+      }
+      sendError(res, requestId, error);
+    };
     const log = (res.locals.log as Logger | undefined) ?? logger;
     if (res.headersSent) {
       log.error({ err }, 'error after response started');
@@ -49,20 +56,18 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     }
     if (err instanceof ApiError) {
       if (err.status >= 500) log.warn({ code: err.code }, err.message);
-      return sendError(res, requestId, err);
+      return answer(err);
     }
     const parsed = typeof err === 'object' && err !== null ? fromBodyParser(err as { type?: string }) : undefined;
-    if (parsed) return sendError(res, requestId, parsed);
+    if (parsed) return answer(parsed);
     if (isRedisUnavailable(err)) {
       log.warn({ err: { message: (err as Error).message } }, 'redis unavailable');
-      return sendError(
-        res,
-        requestId,
+      return answer(
         new ApiError('REDIS_UNAVAILABLE', 'The event store is unavailable; nothing was stored. Retry later.', undefined, REDIS_RETRY_AFTER_SEC),
       );
     }
     log.error({ err, method: req.method }, 'unhandled error');
-    sendError(res, requestId, new ApiError('INTERNAL_ERROR', 'Internal error.'));
+    answer(new ApiError('INTERNAL_ERROR', 'Internal error.'));
   };
 }
 

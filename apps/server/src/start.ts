@@ -1,10 +1,10 @@
-import type { Server } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { deriveExecutionSecretKey } from '@sluice/auth';
 import { type SluiceConfig } from '@sluice/config';
-import { type Logger } from '@sluice/observability';
+import { type Logger, type SluiceMetrics, createMetrics } from '@sluice/observability';
 import { ConcurrencyLimiter, DISPATCH_QUEUE, ExecutionStore } from '@sluice/queue';
 import { createRequestConnection, createWorkerConnection, inspectRedis, waitForReady } from '@sluice/redis';
 import { createRegistry } from '@sluice/registry';
@@ -66,6 +66,15 @@ export async function startSluice(
   const queue = new Queue(DISPATCH_QUEUE, { connection: redis, prefix: `${config.redisPrefix}:bull` });
   queue.on('error', (err) => logger.warn({ err: { message: err.message } }, 'queue error'));
   const executionSecretKey = deriveExecutionSecretKey(encryptionKey);
+  const metrics = createMetrics({
+    queueProbe: {
+      waiting: () => queue.getWaitingCount(),
+      oldestWaitingAgeSeconds: async () => {
+        const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
+        return oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0;
+      },
+    },
+  });
 
   let server: Server | undefined;
   let url: string | undefined;
@@ -74,7 +83,7 @@ export async function startSluice(
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
 
   if (serves) {
-    const ingress = createApp({ config, logger, redis, registry, queue, executions, executionSecretKey });
+    const ingress = createApp({ config, logger, redis, registry, queue, executions, executionSecretKey, metrics });
     startDraining = ingress.startDraining;
     server = await new Promise<Server>((resolve, reject) => {
       const s = ingress.app.listen(config.port, config.host, () => resolve(s));
@@ -118,7 +127,9 @@ export async function startSluice(
       defaultTimeoutMs: config.dispatchTimeoutMs,
       queue,
       resultTimeoutSec: config.resultTimeoutSec,
+      metrics,
     });
+    if (!serves) server = await listenForWorkerProbes(config, metrics, logger);
     logger.info({ concurrency: config.workerConcurrency }, 'worker started');
   }
 
@@ -156,4 +167,29 @@ export function redactRedisUrl(url: string): string {
   } catch {
     return 'redis://[unparsable]';
   }
+}
+
+/**
+ * A worker-only process still answers /healthz and /metrics on PORT, so probes and
+ * Prometheus reach it like any other role.
+ */
+async function listenForWorkerProbes(config: SluiceConfig, metrics: SluiceMetrics, logger: Logger): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    } else if (req.method === 'GET' && req.url === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
+    } else {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"success":false,"code":"ROUTE_NOT_FOUND"}');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  logger.info({ port: (server.address() as AddressInfo).port }, 'worker probes listening');
+  return server;
 }

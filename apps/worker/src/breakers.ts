@@ -1,5 +1,5 @@
 import CircuitBreaker from 'opossum';
-import type { Logger } from '@sluice/observability';
+import type { Logger, SluiceMetrics } from '@sluice/observability';
 
 /** A 4xx is the request's fault, not the target's: it must never open a breaker. */
 export class ClientRejection extends Error {
@@ -26,6 +26,7 @@ export class Breakers {
   constructor(
     private readonly logger: Logger,
     private readonly options: BreakerOptions = DEFAULTS,
+    private readonly metrics?: SluiceMetrics,
   ) {}
 
   get resetTimeoutMs(): number {
@@ -42,9 +43,20 @@ export class Breakers {
         volumeThreshold: this.options.volumeThreshold,
         errorFilter: (err: unknown) => err instanceof ClientRejection,
       });
-      breaker.on('open', () => this.logger.warn({ origin }, 'circuit breaker opened'));
-      breaker.on('halfOpen', () => this.logger.info({ origin }, 'circuit breaker half-open'));
-      breaker.on('close', () => this.logger.info({ origin }, 'circuit breaker closed'));
+      const state = (value: number) => this.metrics?.breakerState.set({ origin }, value);
+      state(0);
+      breaker.on('open', () => {
+        state(2);
+        this.logger.warn({ origin }, 'circuit breaker opened');
+      });
+      breaker.on('halfOpen', () => {
+        state(1);
+        this.logger.info({ origin }, 'circuit breaker half-open');
+      });
+      breaker.on('close', () => {
+        state(0);
+        this.logger.info({ origin }, 'circuit breaker closed');
+      });
       this.byOrigin.set(origin, breaker);
     }
     return breaker;

@@ -1,5 +1,5 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
-import type { Logger } from '@sluice/observability';
+import type { Logger, SluiceMetrics } from '@sluice/observability';
 import {
   type ConcurrencyLimiter,
   type DispatchJob,
@@ -30,6 +30,7 @@ export interface DispatchDeps {
   resultTimeoutSec: number;
   limiter: ConcurrencyLimiter;
   originGate: OriginGate;
+  metrics?: SluiceMetrics;
   now?: () => Date;
 }
 
@@ -135,8 +136,12 @@ async function attemptDispatch(ctx: AttemptContext): Promise<{ status: string }>
     nowSec: Math.floor(now().getTime() / 1000),
   });
   const breaker = deps.breakers.for(new URL(request.url).origin);
+  const origin = new URL(request.url).origin;
   const result = await sendDispatch(request, breaker, timeoutMs);
   const durationMs = now().getTime() - startedAt.getTime();
+  if (!(!result.ok && result.outcome.kind === 'breaker_open')) deps.metrics?.dispatchSeconds.observe({ origin }, durationMs / 1000);
+  const runEnded = (status: 'success' | 'failed') =>
+    deps.metrics?.runSeconds.observe({ status }, Math.max(0, now().getTime() - Date.parse(data.receivedAt)) / 1000);
 
   if (result.ok) {
     await deps.executions.recordAttempt(data.executionId, {
@@ -154,10 +159,13 @@ async function attemptDispatch(ctx: AttemptContext): Promise<{ status: string }>
         removeOnComplete: true,
         removeOnFail: { age: 86_400 },
       });
+      deps.metrics?.dispatchAttempts.inc({ outcome: 'success' });
       log.info({ attempt }, 'dispatched; awaiting callback');
       return { status: 'dispatched' };
     }
     await deps.executions.finish(base, { status: 'success', resultData: result.resultData }, now(), attempt);
+    deps.metrics?.dispatchAttempts.inc({ outcome: 'success' });
+    runEnded('success');
     log.info({ attempt, durationMs }, 'run succeeded');
     return { status: 'success' };
   }
@@ -165,6 +173,7 @@ async function attemptDispatch(ctx: AttemptContext): Promise<{ status: string }>
   const decision = classifyDispatchError(result.outcome, attempt >= maxAttempts, deps.breakers.resetTimeoutMs);
   if (decision.action === 'delay') {
     // An open breaker is not the run's fault: wait it out without using an attempt.
+    deps.metrics?.dispatchAttempts.inc({ outcome: 'delayed' });
     log.info({ reason: decision.reason }, 'run delayed');
     await job.moveToDelayed(Date.now() + decision.delayMs, token);
     throw new DelayedError();
@@ -177,9 +186,12 @@ async function attemptDispatch(ctx: AttemptContext): Promise<{ status: string }>
     error: decision.details.message,
   });
   if (decision.action === 'fail') {
+    deps.metrics?.dispatchAttempts.inc({ outcome: 'failed' });
+    runEnded('failed');
     log.warn({ attempt, code: decision.details.code }, 'run failed');
     return fail({ status: 'failed', errorDetails: decision.details });
   }
+  deps.metrics?.dispatchAttempts.inc({ outcome: 'retry' });
   log.info({ attempt, code: decision.details.code }, 'attempt failed; will retry');
   // The backoff strategy reads retryAfterMs: a target's Retry-After sets the wait.
   throw Object.assign(new Error(decision.details.message), decision.delayMs !== undefined ? { retryAfterMs: decision.delayMs } : {});

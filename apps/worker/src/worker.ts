@@ -23,7 +23,7 @@ export interface DispatchWorker {
 
 /** A BullMQ worker on the dispatch queue, with error listeners (STYLE 9). */
 export function createDispatchWorker(options: DispatchWorkerOptions): DispatchWorker {
-  const breakers = options.breakers ?? new Breakers(options.logger);
+  const breakers = options.breakers ?? new Breakers(options.logger, undefined, options.metrics);
   const processor = createDispatchProcessor({ ...options, breakers, originGate: new OriginGate(originLimitFor(options.concurrency)) });
   const worker = new Worker(DISPATCH_QUEUE, processor, {
     connection: options.connection,

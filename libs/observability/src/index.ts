@@ -1,2 +1,4 @@
 export { createLogger, redactUrl, REDACT_PATHS } from './logger';
 export type { Logger, LoggerOptions } from './logger';
+export { createMetrics } from './metrics';
+export type { SluiceMetrics, QueueProbe } from './metrics';

@@ -7,6 +7,14 @@ export function registerOpsRoutes(router: Router, deps: IngressDeps, isDraining:
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  router.get('/metrics', async (_req, res) => {
+    if (!deps.metrics) {
+      res.status(404).end();
+      return;
+    }
+    res.setHeader('Content-Type', deps.metrics.registry.contentType);
+    res.send(await deps.metrics.registry.metrics());
+  });
   router.get('/readyz', async (_req, res) => {
     if (isDraining()) {
       res.status(503).json({ status: 'draining' });

@@ -37,6 +37,7 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
     const scheme = detectScheme(req.headers);
     const signed = hasSenderSignature(req, scheme);
     const credential = signed ? undefined : keyCredential(req);
+    res.locals.ingest = signed ? 'signature' : credential!.method;
     if (!signed && !credential) throw missingCredentials();
 
     const { instance, workflow } = await withRedisDeadline(
@@ -51,7 +52,8 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
     let source: RunSource;
     if (signed) {
       if (!workflow) throw new ApiError('WORKFLOW_NOT_FOUND', 'Unknown workflow.');
-      const verified = await verifySender(deps, keys, { instance, workflow }, scheme, req, rawBody);
+      const stopTimer = deps.metrics?.verifySeconds.startTimer({ scheme: scheme ?? 'gcp-pubsub-oidc' });
+      const verified = await verifySender(deps, keys, { instance, workflow }, scheme, req, rawBody).finally(() => stopTimer?.());
       principal = verified.principal;
       deliveryId = verified.deliveryId;
       source = verified.source;
@@ -108,6 +110,7 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
       }),
       config.redisTimeoutMs,
     );
+    deps.metrics?.ingests.inc({ auth_method: principal.method, outcome: result.duplicate ? 'duplicate' : 'accepted' });
     if (result.duplicate) {
       res.status(200).json({
         success: true,
