@@ -4,7 +4,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { generateKey } from '@sluice/auth';
+import { loadConfig } from '@sluice/config';
+import { createLogger } from '@sluice/observability';
 import { inspectRedis } from '@sluice/redis';
+import { StartupError, startSluice } from '../../apps/server/src/start';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -58,5 +62,29 @@ describe('inspectRedis', () => {
     const report = await inspectRedis(s.redis);
     expect(report.rdb).toBe(true);
     expect(report.warnings).toEqual([]);
+  });
+
+  it('stops a production start on an evicting Redis, naming the setting; development warns and starts', async () => {
+    const s = await startRedis(['--maxmemory-policy', 'allkeys-lru', '--save', '', '--appendonly', 'no']);
+    started.push(s);
+    const url = `redis://127.0.0.1:${s.redis.options.port}`;
+    const env = {
+      REDIS_URL: url,
+      SLUICE_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+      SLUICE_BOOTSTRAP_ORG_KEY: generateKey('org'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SLUICE_ROLE: 'ingress',
+    };
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', destination: { write: (l: string) => lines.push(l) } as never });
+    await expect(startSluice(loadConfig({ ...env, NODE_ENV: 'production' }), logger, () => {})).rejects.toThrow(StartupError);
+    await expect(startSluice(loadConfig({ ...env, NODE_ENV: 'production' }), logger, () => {})).rejects.toThrow(/maxmemory-policy/);
+
+    const running = await startSluice(loadConfig(env), logger, () => {});
+    await running.stop();
+    const warnings = lines.join('');
+    expect(warnings).toMatch(/allkeys-lru.*stops a production start/);
+    expect(warnings).toMatch(/no persistence/);
   });
 });
