@@ -7,6 +7,7 @@ import { registerExecutionRoutes } from './routes/admin-executions.route';
 import { registerInstanceRoutes } from './routes/admin-instances.route';
 import { registerOrgKeyRoutes } from './routes/admin-org-keys.route';
 import { registerCallbackRoutes } from './routes/callback.route';
+import { mountDashboard } from './routes/dashboard.route';
 import { registerOpsRoutes } from './routes/ops.route';
 import { registerStatusRoutes } from './routes/status.route';
 import { TRIGGER_PATHS, registerTriggerRoutes } from './routes/trigger.route';
@@ -40,6 +41,7 @@ export function createApp(deps: IngressDeps): IngressApp {
   registerOpsRoutes(router, deps, () => draining);
 
   app.use(router);
+  mountDashboard(app, deps);
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger, deps.metrics));
   return {

@@ -62,6 +62,10 @@ const envSchema = z.object({
   SLUICE_REDIS_TIMEOUT_MS: intFrom('SLUICE_REDIS_TIMEOUT_MS', 1500, 50, 60_000),
   SLUICE_WORKER_LOCK_MS: intFrom('SLUICE_WORKER_LOCK_MS', 30_000, 1000, 600_000),
   SLUICE_GOOGLE_JWKS_URL: optionalString,
+  SLUICE_DASHBOARD_USER: optionalString,
+  SLUICE_DASHBOARD_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'SLUICE_DASHBOARD_PASSWORD must be at least 16 characters',
+  }),
   LOG_LEVEL: optionalString.refine(
     (v) => v === undefined || ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v),
     { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' },
@@ -97,6 +101,8 @@ export interface SluiceConfig {
   /** How long a dead worker's runs wait before another worker takes them over. */
   readonly workerLockMs: number;
   readonly googleJwksUrl: string;
+  /** Optional basic-auth pair for /admin/queues (an org key with instances:read works too). */
+  readonly dashboardCredentials: { user: string; password: string } | undefined;
   readonly logLevel: string;
 }
 
@@ -141,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
   } else if (production) {
     problems.push('SLUICE_ENCRYPTION_KEY is required when NODE_ENV=production (try: openssl rand -base64 32)');
   }
+  if ((e.SLUICE_DASHBOARD_USER === undefined) !== (e.SLUICE_DASHBOARD_PASSWORD === undefined)) {
+    problems.push('SLUICE_DASHBOARD_USER and SLUICE_DASHBOARD_PASSWORD go together: set both or neither');
+  }
   if (production && e.REDIS_URL === undefined) {
     problems.push('REDIS_URL is required when NODE_ENV=production (the embedded Redis is for development)');
   }
@@ -169,6 +178,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     redisTimeoutMs: e.SLUICE_REDIS_TIMEOUT_MS,
     workerLockMs: e.SLUICE_WORKER_LOCK_MS,
     googleJwksUrl: e.SLUICE_GOOGLE_JWKS_URL ?? 'https://www.googleapis.com/oauth2/v3/certs',
+    dashboardCredentials:
+      e.SLUICE_DASHBOARD_USER !== undefined && e.SLUICE_DASHBOARD_PASSWORD !== undefined
+        ? { user: e.SLUICE_DASHBOARD_USER, password: e.SLUICE_DASHBOARD_PASSWORD }
+        : undefined,
     logLevel: e.LOG_LEVEL ?? 'info',
   });
 }
