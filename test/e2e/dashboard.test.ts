@@ -31,7 +31,7 @@ describe('queue dashboard', () => {
   });
 
   it('serves the dashboard and its API to an org key (header or basic password) and to the configured pair', async () => {
-    for (const headers of [
+    for (const headers of <Array<Record<string, string>>>[
       { 'X-Process-Manager-Key': sluice.orgKey },
       { authorization: basic('anyone', sluice.orgKey) },
       { authorization: basic('ops', 'a-long-dashboard-password') },
