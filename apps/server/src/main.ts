@@ -1,5 +1,5 @@
 import { ConfigError, type SluiceConfig, loadConfig } from '@sluice/config';
-import { createLogger } from '@sluice/observability';
+import { type Tracing, createLogger, startTracing } from '@sluice/observability';
 import { EmbeddedRedisUnavailableError } from './embedded-redis';
 import { type RunningSluice, StartupError, startSluice } from './start';
 
@@ -16,6 +16,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
+  const tracing: Tracing | undefined = config.tracingEnabled ? await startTracing() : undefined;
+  if (tracing) logger.info('OpenTelemetry tracing on (OTLP exporter, configured by OTEL_* variables)');
 
   // Signals are handled from the first moment: one that arrives while starting stops the
   // process as soon as the start completes, instead of killing it half-started.
@@ -23,7 +25,9 @@ async function main(): Promise<void> {
   let stopRequested: NodeJS.Signals | undefined;
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
-    (running ? running.stop() : Promise.resolve()).then(
+    (running ? running.stop() : Promise.resolve())
+      .then(() => tracing?.shutdown())
+      .then(
       () => {
         logger.info('stopped');
         logger.flush();

@@ -1,5 +1,5 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
-import type { Logger, SluiceMetrics } from '@sluice/observability';
+import { type Logger, type SluiceMetrics, contextFromHeaders, startSpan, traceparentOf } from '@sluice/observability';
 import {
   type ConcurrencyLimiter,
   type DispatchJob,
@@ -137,7 +137,19 @@ async function attemptDispatch(ctx: AttemptContext): Promise<{ status: string }>
   });
   const breaker = deps.breakers.for(new URL(request.url).origin);
   const origin = new URL(request.url).origin;
-  const result = await sendDispatch(request, breaker, timeoutMs);
+  const span = startSpan('sluice.dispatch', 'client', contextFromHeaders({ traceparent: data.traceparent }), {
+    'sluice.attempt': attempt,
+    'server.address': origin,
+  });
+  const traceparent = traceparentOf(span);
+  if (traceparent) request.headers.traceparent = traceparent;
+  const result = await sendDispatch(request, breaker, timeoutMs).catch((err: unknown) => {
+    span.end();
+    throw err;
+  });
+  if (result.ok) span.setAttribute('http.response.status_code', result.statusCode);
+  else span.setAttribute('sluice.failure', result.outcome.kind === 'response' ? `HTTP_${result.outcome.statusCode}` : result.outcome.kind);
+  span.end();
   const durationMs = now().getTime() - startedAt.getTime();
   if (!(!result.ok && result.outcome.kind === 'breaker_open')) deps.metrics?.dispatchSeconds.observe({ origin }, durationMs / 1000);
   const runEnded = (status: 'success' | 'failed') =>

@@ -66,6 +66,10 @@ const envSchema = z.object({
   SLUICE_DASHBOARD_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: 'SLUICE_DASHBOARD_PASSWORD must be at least 16 characters',
   }),
+  OTEL_SDK_DISABLED: optionalString,
+  OTEL_TRACES_EXPORTER: optionalString,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString,
   LOG_LEVEL: optionalString.refine(
     (v) => v === undefined || ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v),
     { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' },
@@ -104,6 +108,8 @@ export interface SluiceConfig {
   /** Optional basic-auth pair for /admin/queues (an org key with instances:read works too). */
   readonly dashboardCredentials: { user: string; password: string } | undefined;
   readonly logLevel: string;
+  /** OpenTelemetry tracing, on only when an OTLP endpoint or exporter is configured (OTEL_*). */
+  readonly tracingEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -183,5 +189,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
         ? { user: e.SLUICE_DASHBOARD_USER, password: e.SLUICE_DASHBOARD_PASSWORD }
         : undefined,
     logLevel: e.LOG_LEVEL ?? 'info',
+    tracingEnabled:
+      e.OTEL_SDK_DISABLED !== 'true' &&
+      e.OTEL_TRACES_EXPORTER !== 'none' &&
+      (e.OTEL_TRACES_EXPORTER === 'otlp' || e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined),
   });
 }

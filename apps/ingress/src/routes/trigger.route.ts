@@ -11,6 +11,7 @@ import {
   enqueueRun,
   parsePubSubPush,
 } from '@sluice/queue';
+import { contextFromHeaders, startSpan, traceparentOf } from '@sluice/observability';
 import { ID_PATTERN } from '@sluice/registry';
 import { detectScheme } from '@sluice/signatures';
 import { authenticateKeyForInstance, keyCredential, missingCredentials, singleHeader } from '../authenticate';
@@ -30,6 +31,12 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
   const handler = async (req: Request, res: Response) => {
     const pid = String(req.params.pid);
     const wid = String(req.params.wid);
+    // One trace from the sender's request through the queue to the dispatch (issue 6).
+    const span = startSpan('sluice.ingest', 'server', contextFromHeaders(req.headers), { 'http.route': '/webhook/{pid}/{wid}' });
+    res.on('finish', () => {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      span.end();
+    });
     if (!ID_PATTERN.test(pid)) throw new ApiError('INSTANCE_NOT_FOUND', 'Unknown process instance.');
     if (!ID_PATTERN.test(wid)) throw new ApiError('WORKFLOW_NOT_FOUND', 'Unknown workflow.');
 
@@ -37,7 +44,7 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
     const scheme = detectScheme(req.headers);
     const signed = hasSenderSignature(req, scheme);
     const credential = signed ? undefined : keyCredential(req);
-    res.locals.ingest = signed ? 'signature' : credential!.method;
+    res.locals.ingest = signed ? 'signature' : (credential?.method ?? 'none');
     if (!signed && !credential) throw missingCredentials();
 
     const { instance, workflow } = await withRedisDeadline(
@@ -97,7 +104,7 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
       receivedAt: (deps.now?.() ?? new Date()).toISOString(),
       source,
       body,
-      traceparent: incomingTrace && TRACEPARENT.test(incomingTrace) ? incomingTrace : newTraceparent(),
+      traceparent: traceparentOf(span) ?? (incomingTrace && TRACEPARENT.test(incomingTrace) ? incomingTrace : newTraceparent()),
     };
     const { config } = deps;
     const result = await withRedisDeadline(

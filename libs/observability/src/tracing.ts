@@ -1,0 +1,49 @@
+import { type Context, SpanKind, type Span, context, propagation, trace } from '@opentelemetry/api';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  SimpleSpanProcessor,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-node';
+
+const TRACER = 'sluice';
+
+export interface Tracing {
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Registers the OpenTelemetry SDK. Off unless asked for: production passes nothing and the
+ * OTLP exporter configures itself from the standard OTEL_* variables; tests pass an
+ * in-memory exporter. Without a registered provider every span below is a no-op.
+ */
+export async function startTracing(options: { exporter?: SpanExporter } = {}): Promise<Tracing> {
+  let processor;
+  if (options.exporter) {
+    processor = new SimpleSpanProcessor(options.exporter);
+  } else {
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+    processor = new BatchSpanProcessor(new OTLPTraceExporter());
+  }
+  const provider = new NodeTracerProvider({ spanProcessors: [processor] });
+  provider.register();
+  return { shutdown: () => provider.shutdown() };
+}
+
+/** The context carried by W3C trace headers (e.g. a sender's or a job's `traceparent`). */
+export function contextFromHeaders(headers: Record<string, string | string[] | undefined>): Context {
+  return propagation.extract(context.active(), headers);
+}
+
+/** `traceparent` for a span, or undefined when tracing is off (the span is not recording). */
+export function traceparentOf(span: Span): string | undefined {
+  if (!span.isRecording()) return undefined;
+  const carrier: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  return carrier.traceparent;
+}
+
+export function startSpan(name: string, kind: 'server' | 'client' | 'consumer', parent: Context, attributes: Record<string, string | number> = {}): Span {
+  const spanKind = { server: SpanKind.SERVER, client: SpanKind.CLIENT, consumer: SpanKind.CONSUMER }[kind];
+  return trace.getTracer(TRACER).startSpan(name, { kind: spanKind, attributes }, parent);
+}
