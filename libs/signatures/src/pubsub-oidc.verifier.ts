@@ -1,5 +1,7 @@
 import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
-import { SignatureError, type HeaderBag, header } from './signature.error';
+import { headerValue } from './header-value';
+import { SignatureError } from './signature.error';
+import type { HeaderBag } from './signature.types';
 
 export const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
 
@@ -21,7 +23,7 @@ export interface PubSubOidcInput {
 
 /** Whether the request carries a bearer token (the Pub/Sub push OIDC scheme). */
 export function hasBearerToken(headers: HeaderBag): boolean {
-  return /^bearer\s/i.test(header(headers, 'authorization') ?? '');
+  return /^bearer\s/i.test(headerValue(headers, 'authorization') ?? '');
 }
 
 /**
@@ -30,7 +32,7 @@ export function hasBearerToken(headers: HeaderBag): boolean {
  * account with `email_verified`, not expired (clock skew within toleranceSec).
  */
 export async function verifyPubSubOidc(input: PubSubOidcInput): Promise<{ secretId: string; email: string }> {
-  const value = header(input.headers, 'authorization') ?? '';
+  const value = headerValue(input.headers, 'authorization') ?? '';
   const match = /^bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\s*$/i.exec(value);
   if (!match?.[1]) throw new SignatureError('malformed_header', 'Authorization is not a Bearer JWT');
   if (input.secrets.length === 0) throw new SignatureError('no_secret', 'No gcp-pubsub-oidc secret configured');
