@@ -2,6 +2,7 @@ import express, { type Express, Router } from 'express';
 import type { IngressDeps } from './deps';
 import { errorMiddleware, notFoundHandler } from './error-middleware';
 import { InputValidator } from './input-validator';
+import { openApiDocument } from './openapi/openapi.document';
 import { requestContext } from './request-context';
 import { registerExecutionRoutes } from './routes/admin-executions.route';
 import { registerInstanceRoutes } from './routes/admin-instances.route';
@@ -39,6 +40,9 @@ export function createApp(deps: IngressDeps): IngressApp {
   registerExecutionRoutes(router, deps);
   registerCallbackRoutes(router, deps);
   registerOpsRoutes(router, deps, () => draining);
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
 
   app.use(router);
   mountDashboard(app, deps);
