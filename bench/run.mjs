@@ -7,6 +7,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -36,6 +37,33 @@ function start(cmd, args, env) {
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out.slice(-1000)}`)));
   });
   return { child, ready };
+}
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** dist/server.js on a chosen port, ready once /readyz answers (whatever LOG_LEVEL prints). */
+async function startSluice(env) {
+  const port = await freePort();
+  const proc = start(process.execPath, ['dist/server.js'], { ...env, PORT: String(port) });
+  proc.ready.catch(() => undefined);
+  for (let i = 0; ; i++) {
+    if (proc.child.exitCode !== null) await proc.ready;
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return { child: proc.child, ready: Promise.resolve(port) };
+    } catch {
+      /* not listening yet */
+    }
+    if (i > 200) throw new Error('sluice did not become ready');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 function stopAll() {
@@ -117,7 +145,7 @@ async function main() {
     REDIS_URL: redisUrl, SLUICE_REDIS_PREFIX: 'bench', SLUICE_ROLE: 'ingress', PORT: '0', HOST: '127.0.0.1',
     SLUICE_ENCRYPTION_KEY: randomBytes(32).toString('base64'), SLUICE_BOOTSTRAP_ORG_KEY: orgKey, LOG_LEVEL, NODE_ENV: 'production',
   };
-  const sluice = start(process.execPath, ['dist/server.js'], sluiceEnv);
+  const sluice = await startSluice(sluiceEnv);
   const [barePort, naivePort, sluicePort] = await Promise.all([bare.ready, naive.ready, sluice.ready]);
 
   const admin = { 'X-Process-Manager-Key': orgKey, 'content-type': 'application/json' };
@@ -184,7 +212,7 @@ async function main() {
 async function endToEnd(redisUrl, redis, secret) {
   const target = start(process.execPath, ['bench/bare-server.mjs'], {});
   const orgKey = `cko_${randomBytes(32).toString('base64url')}`;
-  const all = start(process.execPath, ['dist/server.js'], {
+  const all = await startSluice({
     REDIS_URL: redisUrl, SLUICE_REDIS_PREFIX: 'bench-e2e', SLUICE_ROLE: 'all', PORT: '0', HOST: '127.0.0.1',
     SLUICE_ENCRYPTION_KEY: randomBytes(32).toString('base64'), SLUICE_BOOTSTRAP_ORG_KEY: orgKey, LOG_LEVEL, NODE_ENV: 'production',
   });
