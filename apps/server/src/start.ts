@@ -129,7 +129,10 @@ export async function startSluice(
       resultTimeoutSec: config.resultTimeoutSec,
       metrics,
     });
-    if (!serves) server = await listenForWorkerProbes(config, metrics, logger);
+    const dispatchWorker = worker;
+    if (!serves) {
+      server = await listenForWorkerProbes(config, metrics, logger, () => dispatchWorker.isHealthy(() => queue.getWaitingCount()));
+    }
     logger.info({ concurrency: config.workerConcurrency }, 'worker started');
   }
 
@@ -173,10 +176,22 @@ export function redactRedisUrl(url: string): string {
  * A worker-only process still answers /healthz and /metrics on PORT, so probes and
  * Prometheus reach it like any other role.
  */
-async function listenForWorkerProbes(config: SluiceConfig, metrics: SluiceMetrics, logger: Logger): Promise<Server> {
+async function listenForWorkerProbes(
+  config: SluiceConfig,
+  metrics: SluiceMetrics,
+  logger: Logger,
+  isHealthy: () => Promise<boolean>,
+): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      isHealthy().then(
+        (ok) =>
+          res
+            .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+            .end(ok ? '{"status":"ok"}' : '{"status":"stuck"}'),
+        // Liveness must not depend on Redis: a restart would not bring Redis back.
+        () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'),
+      );
     } else if (req.method === 'GET' && req.url === '/metrics') {
       metrics.registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),

@@ -17,6 +17,11 @@ export interface DispatchWorkerOptions extends Omit<DispatchDeps, 'breakers' | '
 
 export interface DispatchWorker {
   worker: Worker;
+  /**
+   * Liveness: false when the worker has stopped running, or when runs have been waiting while
+   * this worker has done nothing for `stuckAfterMs` (a wedged event loop or a dead connection).
+   */
+  isHealthy(waitingRuns: () => Promise<number>, stuckAfterMs?: number): Promise<boolean>;
   /** Stops taking jobs and waits for in-flight runs (bounded by the caller). */
   close(): Promise<void>;
 }
@@ -41,6 +46,12 @@ export function createDispatchWorker(options: DispatchWorkerOptions): DispatchWo
     },
   });
   worker.on('error', (err) => options.logger.error({ err }, 'worker error'));
+  let lastActivity = Date.now();
+  let closed = false;
+  const touch = () => {
+    lastActivity = Date.now();
+  };
+  for (const event of ['active', 'completed', 'failed', 'drained'] as const) worker.on(event, touch);
   // Safety net: a job BullMQ fails for its own reasons (stalled too often) must not leave its
   // run pending forever. The once-only finish makes this a no-op for runs already ended.
   worker.on('failed', (job, err) => {
@@ -68,7 +79,14 @@ export function createDispatchWorker(options: DispatchWorkerOptions): DispatchWo
   });
   return {
     worker,
+    isHealthy: async (waitingRuns, stuckAfterMs = 5 * 60_000) => {
+      if (closed || !worker.isRunning()) return false;
+      if (Date.now() - lastActivity < stuckAfterMs) return true;
+      // Idle for long is fine when there is nothing to do.
+      return (await waitingRuns()) === 0;
+    },
     close: async () => {
+      closed = true;
       await worker.close();
       breakers.shutdown();
     },
