@@ -37,6 +37,7 @@ describe('worker liveness', () => {
       queue,
       resultTimeoutSec: 60,
     });
+    await worker.worker.waitUntilReady();
     expect(await worker.isHealthy(async () => 0)).toBe(true);
     expect(await worker.isHealthy(async () => 0, 0)).toBe(true);
     expect(await worker.isHealthy(async () => 3, 0)).toBe(false);

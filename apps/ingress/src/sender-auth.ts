@@ -13,7 +13,6 @@ import {
 } from '@sluice/signatures';
 import { singleHeader } from './authenticate';
 import type { IngressDeps } from './deps';
-import { withRedisDeadline } from './redis-unavailable';
 import { signatureFailure } from './signature-errors';
 
 export type SenderScheme = SignatureScheme | 'gcp-pubsub-oidc';
@@ -70,16 +69,12 @@ export function hasSenderSignature(req: Request, scheme: SignatureScheme | undef
 export async function verifySender(
   deps: IngressDeps,
   keys: JWTVerifyGetKey,
-  endpoint: { instance: InstanceAuthRecord; workflow: Workflow },
+  endpoint: { instance: InstanceAuthRecord; workflow: Workflow; material: SigningSecretMaterial[] },
   scheme: SignatureScheme | undefined,
   req: Request,
   rawBody: Buffer,
 ): Promise<SenderAuth> {
-  const { instance, workflow } = endpoint;
-  const material = await withRedisDeadline(
-    deps.registry.signingSecrets.material(instance.processInstanceId, workflow.workflowId),
-    deps.config.redisTimeoutMs,
-  );
+  const { instance, workflow, material } = endpoint;
   const nowSec = Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
   try {
     let used: { scheme: SenderScheme; secretId: string; deliveryId?: string };

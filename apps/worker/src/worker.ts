@@ -87,6 +87,8 @@ export function createDispatchWorker(options: DispatchWorkerOptions): DispatchWo
     },
     close: async () => {
       closed = true;
+      // Closing while BullMQ is still connecting makes its connection emit an unhandled error.
+      await worker.waitUntilReady().catch(() => undefined);
       await worker.close();
       breakers.shutdown();
     },

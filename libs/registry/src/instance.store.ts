@@ -3,6 +3,7 @@ import { generateId, generateKey, hashKey, keyHint } from '@sluice/auth';
 import { generateStandardWebhookSecret } from '@sluice/signatures';
 import type { RegistryKeys } from './registry-keys';
 import type { SecretBox } from './secret-box';
+import { type StoredSecret, parseStoredSecrets } from './signing-secret.store';
 import type { Instance, Workflow } from './types';
 
 export interface CreatedInstance {
@@ -62,21 +63,39 @@ export class InstanceStore {
     return fromHash(await this.redis.hgetall(this.keys.instance(processInstanceId)));
   }
 
-  /** One round trip: the instance and one workflow, as the trigger path needs them. */
+  /** One round trip: the instance and one workflow, as the worker needs them. */
   async getWithWorkflow(
     processInstanceId: string,
     workflowId: string,
   ): Promise<{ instance?: InstanceAuthRecord; workflow?: Workflow }> {
-    const results = await this.redis
+    const { instance, workflow } = await this.getEndpoint(processInstanceId, workflowId, false);
+    return { instance, workflow };
+  }
+
+  /**
+   * One round trip for everything the trigger path reads: the instance, the workflow and the
+   * endpoint's stored (sealed) signing secrets.
+   */
+  async getEndpoint(
+    processInstanceId: string,
+    workflowId: string,
+    withSecrets = true,
+  ): Promise<{ instance?: InstanceAuthRecord; workflow?: Workflow; storedSecrets: StoredSecret[] }> {
+    const pipeline = this.redis
       .pipeline()
       .hgetall(this.keys.instance(processInstanceId))
-      .hget(this.keys.workflows(processInstanceId), workflowId)
-      .exec();
+      .hget(this.keys.workflows(processInstanceId), workflowId);
+    if (withSecrets) pipeline.hvals(this.keys.signingSecrets(processInstanceId, workflowId));
+    const results = await pipeline.exec();
     if (!results) throw new Error('Redis pipeline returned nothing');
     for (const [err] of results) if (err) throw err;
     const instance = fromHash(results[0]?.[1] as Record<string, string>);
     const wfJson = results[1]?.[1] as string | null;
-    return { instance, workflow: instance && wfJson ? (JSON.parse(wfJson) as Workflow) : undefined };
+    return {
+      instance,
+      workflow: instance && wfJson ? (JSON.parse(wfJson) as Workflow) : undefined,
+      storedSecrets: withSecrets ? parseStoredSecrets((results[2]?.[1] as string[] | undefined) ?? []) : [],
+    };
   }
 
   async list(organizationId: string): Promise<Instance[]> {

@@ -8,9 +8,12 @@ export type NewSigningSecret =
   | { scheme: Exclude<SigningSecretScheme, 'gcp-pubsub-oidc'>; secret: string; label?: string; expiresAt?: Date }
   | { scheme: 'gcp-pubsub-oidc'; audience: string; serviceAccountEmail: string; label?: string; expiresAt?: Date };
 
-interface StoredSecret extends SigningSecretInfo {
+export interface StoredSecret extends SigningSecretInfo {
   sealed?: string;
 }
+
+/** Decrypted secrets by ciphertext: a sealed value never changes, so the cache never goes stale. */
+const OPENED_LIMIT = 10_000;
 
 /**
  * Signing secrets per workflow endpoint `(pid, wid)`: several at once (rotation, several
@@ -18,6 +21,8 @@ interface StoredSecret extends SigningSecretInfo {
  * AES-256-GCM bound to their location; the API never returns them after creation.
  */
 export class SigningSecretStore {
+  private readonly opened = new Map<string, string>();
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RegistryKeys,
@@ -53,13 +58,29 @@ export class SigningSecretStore {
 
   /** Unexpired secrets with their plaintext, for verification only. */
   async material(processInstanceId: string, workflowId: string): Promise<SigningSecretMaterial[]> {
+    return this.materialOf(processInstanceId, workflowId, await this.readAll(processInstanceId, workflowId));
+  }
+
+  /** Unexpired secrets with their plaintext, from stored values already read (see loadEndpoint). */
+  materialOf(processInstanceId: string, workflowId: string, stored: readonly StoredSecret[]): SigningSecretMaterial[] {
     const nowMs = this.now().getTime();
-    return (await this.readAll(processInstanceId, workflowId))
+    return stored
       .filter((s) => !s.expiresAt || Date.parse(s.expiresAt) > nowMs)
       .map(({ sealed, ...info }) => ({
         ...info,
-        ...(sealed ? { secret: this.box.open(sealed, context(processInstanceId, workflowId, info.secretId)) } : {}),
+        ...(sealed ? { secret: this.open(sealed, context(processInstanceId, workflowId, info.secretId)) } : {}),
       }));
+  }
+
+  private open(sealed: string, where: string): string {
+    const cacheKey = `${where}\n${sealed}`;
+    let plain = this.opened.get(cacheKey);
+    if (plain === undefined) {
+      plain = this.box.open(sealed, where);
+      if (this.opened.size >= OPENED_LIMIT) this.opened.clear();
+      this.opened.set(cacheKey, plain);
+    }
+    return plain;
   }
 
   async remove(processInstanceId: string, workflowId: string, secretId: string): Promise<boolean> {
@@ -67,11 +88,14 @@ export class SigningSecretStore {
   }
 
   private async readAll(processInstanceId: string, workflowId: string): Promise<StoredSecret[]> {
-    const all = await this.redis.hvals(this.keys.signingSecrets(processInstanceId, workflowId));
-    return all.map((json) => JSON.parse(json) as StoredSecret).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return parseStoredSecrets(await this.redis.hvals(this.keys.signingSecrets(processInstanceId, workflowId)));
   }
 }
 
 function context(pid: string, wid: string, secretId: string): string {
   return `signing:${pid}:${wid}:${secretId}`;
+}
+
+export function parseStoredSecrets(values: readonly string[]): StoredSecret[] {
+  return values.map((json) => JSON.parse(json) as StoredSecret).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }

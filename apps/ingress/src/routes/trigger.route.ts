@@ -47,8 +47,9 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
     res.locals.ingest = signed ? 'signature' : (credential?.method ?? 'none');
     if (!signed && !credential) throw missingCredentials();
 
-    const { instance, workflow } = await withRedisDeadline(
-      deps.registry.instances.getWithWorkflow(pid, wid),
+    // One round trip for instance, workflow and sealed secrets; Queue.add is the second.
+    const { instance, workflow, storedSecrets } = await withRedisDeadline(
+      deps.registry.instances.getEndpoint(pid, wid),
       deps.config.redisTimeoutMs,
     );
     if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'Unknown process instance.');
@@ -60,7 +61,8 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
     if (signed) {
       if (!workflow) throw new ApiError('WORKFLOW_NOT_FOUND', 'Unknown workflow.');
       const stopTimer = deps.metrics?.verifySeconds.startTimer({ scheme: scheme ?? 'gcp-pubsub-oidc' });
-      const verified = await verifySender(deps, keys, { instance, workflow }, scheme, req, rawBody).finally(() => stopTimer?.());
+      const material = deps.registry.signingSecrets.materialOf(pid, wid, storedSecrets);
+      const verified = await verifySender(deps, keys, { instance, workflow, material }, scheme, req, rawBody).finally(() => stopTimer?.());
       principal = verified.principal;
       deliveryId = verified.deliveryId;
       source = verified.source;
