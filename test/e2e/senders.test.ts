@@ -13,6 +13,7 @@ describe('senders', () => {
   let target: TestTarget;
   let jwks: Server;
   let googleKey: CryptoKey;
+  let served: Array<Record<string, unknown>> = [];
   let pid: string;
   let apiKey: string;
   const stripe = new Stripe('sk_test_unused');
@@ -22,8 +23,8 @@ describe('senders', () => {
     target = await new TestTarget().start();
     const pair = await generateKeyPair('RS256');
     googleKey = pair.privateKey;
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'g1', alg: 'RS256', use: 'sig' };
-    jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+    served = [{ ...(await exportJWK(pair.publicKey)), kid: 'g1', alg: 'RS256', use: 'sig' }];
+    jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: served })));
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
     sluice = await startTestSluice('senders', {
       SLUICE_GOOGLE_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/certs`,
@@ -131,14 +132,14 @@ describe('senders', () => {
         subscription: 'projects/p/subscriptions/s',
         deliveryAttempt: 1,
       });
-    const token = (claims: Record<string, unknown> = {}) =>
+    const token = (claims: Record<string, unknown> = {}, key: CryptoKey = googleKey, kid = 'g1') =>
       new SignJWT({ email, email_verified: true, ...claims })
-        .setProtectedHeader({ alg: 'RS256', kid: 'g1' })
+        .setProtectedHeader({ alg: 'RS256', kid })
         .setIssuer('https://accounts.google.com')
         .setAudience(audience)
         .setIssuedAt()
         .setExpirationTime('1h')
-        .sign(googleKey);
+        .sign(key);
 
     beforeAll(async () => {
       expect((await addSecret('pubsub', { scheme: 'gcp-pubsub-oidc', audience, serviceAccountEmail: email })).status).toBe(201);
@@ -170,6 +171,17 @@ describe('senders', () => {
       });
       expect(garbage).toMatchObject({ status: 401, body: { code: 'SIGNATURE_MALFORMED_HEADER' } });
     });
+
+    it("refetches Google's keys when a token names an unknown kid (key rotation)", async () => {
+      const rotated = await generateKeyPair('RS256');
+      served = [...served, { ...(await exportJWK(rotated.publicKey)), kid: 'g2', alg: 'RS256', use: 'sig' }];
+      await new Promise((r) => setTimeout(r, 5100)); // past the refetch cooldown
+      const res = await api(sluice.url, 'POST', `/webhook/${pid}/pubsub`, {
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token({}, rotated.privateKey, 'g2')}` },
+        raw: envelope(`m-rot-${Date.now()}`, { rotated: true }),
+      });
+      expect(res.status).toBe(202);
+    }, 15_000);
 
     it('accepts ?api_key= pushes and still dedupes on messageId', async () => {
       const body = envelope(`m-key-${Date.now()}`, 'plain text data');

@@ -20,7 +20,10 @@ export type SenderScheme = SignatureScheme | 'gcp-pubsub-oidc';
 /** Google's keys, fetched once and cached by jose (refetched on an unknown `kid`). */
 export function googleKeys(jwksUrl: string): JWTVerifyGetKey {
   let keys: JWTVerifyGetKey | undefined;
-  return (header, token) => (keys ??= createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 5000 }))(header, token);
+  // An unknown kid refetches the set (Google rotates keys), at most once per cooldown so forged
+  // kids cannot make every request fetch.
+  return (header, token) =>
+    (keys ??= createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 5000, cooldownDuration: 5000, cacheMaxAge: 600_000 }))(header, token);
 }
 
 export interface SenderAuth {
