@@ -15,7 +15,7 @@ describe('Redis killed under the ingress', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sluice-fault-'));
-    redis = await startEmbeddedRedis({ dataDir, logger: createLogger({ level: 'silent' }) });
+    redis = await startEmbeddedRedis({ dataDir, searchPath: process.env.PATH ?? '', logger: createLogger({ level: 'silent' }) });
     sluice = await startTestSluice('fault', { REDIS_URL: redis.url, SLUICE_ROLE: 'ingress', SLUICE_REDIS_TIMEOUT_MS: '500' });
     const created = await api(sluice.url, 'POST', '/v1/instances', {
       headers: { 'X-Process-Manager-Key': sluice.orgKey },
@@ -48,7 +48,7 @@ describe('Redis killed under the ingress', () => {
     const ready = await api(sluice.url, 'GET', '/readyz');
     expect(ready.status).toBe(503);
 
-    redis = await startEmbeddedRedis({ dataDir, logger: createLogger({ level: 'silent' }), preferPort: Number(new URL(redis.url).port) });
+    redis = await startEmbeddedRedis({ dataDir, searchPath: process.env.PATH ?? '', logger: createLogger({ level: 'silent' }), preferPort: Number(new URL(redis.url).port) });
     let recovered = 0;
     for (let i = 0; i < 50 && recovered === 0; i++) {
       await new Promise((r) => setTimeout(r, 200));

@@ -17,7 +17,7 @@ describe('Redis SIGKILLed with acked runs queued', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sluice-aof-'));
-    redis = await startEmbeddedRedis({ dataDir, logger: createLogger({ level: 'silent' }) });
+    redis = await startEmbeddedRedis({ dataDir, searchPath: process.env.PATH ?? '', logger: createLogger({ level: 'silent' }) });
     target = await new TestTarget().start();
   });
   afterAll(async () => {
@@ -47,7 +47,7 @@ describe('Redis SIGKILLed with acked runs queued', () => {
     const redisPid = Number(readFileSync(join(dataDir, 'redis', 'redis.pid'), 'utf8'));
     process.kill(redisPid, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 300));
-    redis = await startEmbeddedRedis({ dataDir, logger: createLogger({ level: 'silent' }), preferPort: port });
+    redis = await startEmbeddedRedis({ dataDir, searchPath: process.env.PATH ?? '', logger: createLogger({ level: 'silent' }), preferPort: port });
     expect(redis.url).toBe(`redis://127.0.0.1:${port}`);
 
     worker = await startTestSluice('aof-worker', {

@@ -19,7 +19,7 @@ export default async function globalSetup(): Promise<void> {
   const { createLogger } = await import('@sluice/observability');
   const { startEmbeddedRedis } = await import('../../apps/server/src/embedded-redis');
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-test-redis-'));
-  const embedded = await startEmbeddedRedis({ dataDir, logger: createLogger({ level: 'silent' }) });
+  const embedded = await startEmbeddedRedis({ dataDir, searchPath: process.env.PATH ?? '', logger: createLogger({ level: 'silent' }) });
   process.env.REDIS_URL = embedded.url;
   (globalThis as { __sluiceTestRedis?: { stop(): Promise<void> } }).__sluiceTestRedis = embedded;
 }

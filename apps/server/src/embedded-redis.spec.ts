@@ -18,7 +18,7 @@ describe('startEmbeddedRedis', () => {
   const clients: Redis[] = [];
 
   const start = async (options: Partial<Parameters<typeof startEmbeddedRedis>[0]> = {}) => {
-    const redis = await startEmbeddedRedis({ dataDir, logger, dockerProbe: noDocker, ...options });
+    const redis = await startEmbeddedRedis({ dataDir, logger, dockerProbe: noDocker, searchPath: process.env.PATH ?? '', ...options });
     started.push(redis);
     return redis;
   };
@@ -95,7 +95,7 @@ describe('startEmbeddedRedis', () => {
   it('does not reuse a Redis whose dir is another data dir', async () => {
     const otherDir = mkdtempSync(join(tmpdir(), 'sluice-embedded-redis-other-'));
     try {
-      const other = await startEmbeddedRedis({ dataDir: otherDir, logger, dockerProbe: noDocker });
+      const other = await startEmbeddedRedis({ dataDir: otherDir, logger, dockerProbe: noDocker, searchPath: process.env.PATH ?? '' });
       started.push(other);
       // A stale port file now pointing at somebody else's Redis.
       mkdirSync(join(dataDir, 'redis'), { recursive: true });

@@ -33,7 +33,9 @@ export interface EmbeddedRedisOptions {
   dataDir: string;
   logger: Logger;
   preferPort?: number;
-  /** Default: `redis-server` found on PATH. */
+  /** The PATH to look for `redis-server` on (SluiceConfig.searchPath: only libs/config reads the environment). */
+  searchPath: string;
+  /** Default: `redis-server` found on searchPath. */
   redisServerPath?: string;
   /** Decides whether to try testcontainers at all. Default: try, and treat "no runtime" as no. */
   dockerProbe?: () => Promise<boolean>;
@@ -59,7 +61,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
 }
 
 async function startNew(dir: string, options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
-  const binary = options.redisServerPath ?? findOnPath('redis-server');
+  const binary = options.redisServerPath ?? findOnPath('redis-server', options.searchPath);
   if (binary && isExecutable(binary)) {
     // Two `npm start`s of one data dir (ingress + worker) may race here; two redis-servers on
     // one AOF directory would corrupt it, so the check-then-spawn runs under a lock file.
@@ -109,8 +111,8 @@ async function reuse(dir: string): Promise<EmbeddedRedis | undefined> {
   return url ? { url, kind: 'reused', stop: async () => {} } : undefined;
 }
 
-function findOnPath(name: string): string | undefined {
-  for (const entry of (process.env.PATH ?? '').split(delimiter)) {
+function findOnPath(name: string, searchPath: string): string | undefined {
+  for (const entry of searchPath.split(delimiter)) {
     if (entry && isExecutable(join(entry, name))) return join(entry, name);
   }
   return undefined;

@@ -36,7 +36,7 @@ export async function startSluice(
   print: (text: string) => void = (t) => process.stdout.write(t),
 ): Promise<RunningSluice> {
   let embedded: EmbeddedRedis | undefined;
-  if (!config.redisUrl) embedded = await startEmbeddedRedis({ dataDir: config.dataDir, logger });
+  if (!config.redisUrl) embedded = await startEmbeddedRedis({ dataDir: config.dataDir, searchPath: config.searchPath, logger });
   const redisUrl = config.redisUrl ?? embedded!.url;
   const encryptionKey = resolveEncryptionKey(config.encryptionKey, config.dataDir, logger);
 
@@ -122,7 +122,7 @@ export async function startSluice(
       executions: workerExecutions,
       limiter: new ConcurrencyLimiter(workerConnection, config.redisPrefix),
       logger,
-      publicUrl: config.publicUrl ?? (url ? url : publicUrl),
+      publicUrl: config.publicUrl ?? url ?? publicUrl,
       executionSecretKey,
       defaultTimeoutMs: config.dispatchTimeoutMs,
       queue,

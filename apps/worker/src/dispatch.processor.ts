@@ -8,6 +8,7 @@ import {
   RESULT_TIMEOUT_JOB_NAME,
   type ResultTimeoutJob,
   dispatchJobSchema,
+  executionBaseOf,
   resultTimeoutJobSchema,
 } from '@sluice/queue';
 import type { Registry, Workflow } from '@sluice/registry';
@@ -34,18 +35,6 @@ export interface DispatchDeps {
   now?: () => Date;
 }
 
-function baseOf(job: DispatchJob): ExecutionBase {
-  return {
-    executionId: job.executionId,
-    processInstanceId: job.processInstanceId,
-    workflowId: job.workflowId,
-    organizationId: job.organizationId,
-    createdAt: job.receivedAt,
-    source: job.source,
-    ...(job.replayOf ? { replayOf: job.replayOf } : {}),
-  };
-}
-
 /**
  * Runs one attempt of one run. Retries go back to BullMQ (exponential backoff with jitter);
  * final failures are recorded, then thrown as UnrecoverableError so the job ends failed too.
@@ -61,7 +50,7 @@ export function createDispatchProcessor(deps: DispatchDeps) {
     }
     const data = parsed.data;
     const log = deps.logger.child({ executionId: data.executionId, workflowId: data.workflowId });
-    const base = baseOf(data);
+    const base = executionBaseOf(data);
     const existing = await deps.executions.get(data.executionId);
     if (existing && existing.status !== 'pending') return { status: existing.status };
 
@@ -216,7 +205,7 @@ async function expireResult(deps: DispatchDeps, job: Job, now: () => Date): Prom
   const record = await deps.executions.get(parsed.data.executionId);
   if (!record || record.status !== 'pending') return { status: record?.status ?? 'gone' };
   await deps.executions.finish(
-    { ...record, ...(record.replayOf ? { replayOf: record.replayOf } : {}) },
+    record,
     {
       status: 'failed',
       errorDetails: {

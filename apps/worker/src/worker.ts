@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DISPATCH_BACKOFF_TYPE, DISPATCH_JOB_NAME, DISPATCH_QUEUE, dispatchBackoff, dispatchJobSchema } from '@sluice/queue';
+import { DISPATCH_BACKOFF_TYPE, DISPATCH_JOB_NAME, DISPATCH_QUEUE, dispatchBackoff, dispatchJobSchema, executionBaseOf } from '@sluice/queue';
 import { Breakers } from './breakers';
 import { type DispatchDeps, createDispatchProcessor } from './dispatch.processor';
 import { OriginGate, originLimitFor } from './origin-gate';
@@ -59,18 +59,9 @@ export function createDispatchWorker(options: DispatchWorkerOptions): DispatchWo
     const parsed = dispatchJobSchema.safeParse(job.data);
     const finalAttempt = job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
     if (!parsed.success || !finalAttempt) return;
-    const data = parsed.data;
     void options.executions
       .finish(
-        {
-          executionId: data.executionId,
-          processInstanceId: data.processInstanceId,
-          workflowId: data.workflowId,
-          organizationId: data.organizationId,
-          createdAt: data.receivedAt,
-          source: data.source,
-          ...(data.replayOf ? { replayOf: data.replayOf } : {}),
-        },
+        executionBaseOf(parsed.data),
         { status: 'failed', errorDetails: { type: 'external_api_error', message: err.message.slice(0, 500), code: 'DISPATCH_FAILED' } },
         new Date(),
         Math.max(1, job.attemptsMade),

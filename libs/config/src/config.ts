@@ -70,6 +70,7 @@ const envSchema = z.object({
   OTEL_TRACES_EXPORTER: optionalString,
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString,
+  PATH: z.string().optional(),
   LOG_LEVEL: optionalString.refine(
     (v) => v === undefined || ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v),
     { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' },
@@ -86,6 +87,8 @@ export interface SluiceConfig {
   readonly redisPrefix: string;
   /** Where the embedded Redis and the development encryption key live. */
   readonly dataDir: string;
+  /** PATH, where the embedded default Redis looks for `redis-server`. */
+  readonly searchPath: string;
   readonly role: SluiceRole;
   readonly publicUrl: string | undefined;
   /** 32 bytes, or undefined in development (a generated key is kept under dataDir). */
@@ -168,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     redisUrl: e.REDIS_URL,
     redisPrefix: e.SLUICE_REDIS_PREFIX ?? 'sluice',
     dataDir: e.SLUICE_DATA_DIR ?? '.data',
+    searchPath: e.PATH ?? '',
     role: (e.SLUICE_ROLE ?? 'all') as SluiceRole,
     publicUrl: e.SLUICE_PUBLIC_URL?.replace(/\/+$/, ''),
     encryptionKey,

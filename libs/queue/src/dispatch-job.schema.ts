@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 
 /** One BullMQ queue carries every run; its name is part of every BullMQ key. */
@@ -44,12 +45,12 @@ export const dispatchJobSchema = z.object({
 export type DispatchJob = z.infer<typeof dispatchJobSchema>;
 
 export function encodeReceivedBody(raw: Buffer, contentType: string | undefined): ReceivedBody {
-  const text = raw.toString('utf8');
-  const exact = Buffer.byteLength(text, 'utf8') === raw.length && Buffer.from(text, 'utf8').equals(raw);
+  // Valid UTF-8 decodes and re-encodes to the same bytes, so it can be stored as text.
+  const text = isUtf8(raw);
   return {
     contentType: contentType ?? 'application/octet-stream',
-    encoding: exact ? 'utf8' : 'base64',
-    data: exact ? text : raw.toString('base64'),
+    encoding: text ? 'utf8' : 'base64',
+    data: raw.toString(text ? 'utf8' : 'base64'),
   };
 }
 

@@ -83,8 +83,8 @@ export class ExecutionStore {
   }
 
   async recordAttempt(executionId: string, attempt: AttemptRecord): Promise<void> {
-    await this.redis.rpush(`${this.key(executionId)}:attempts`, JSON.stringify(attempt));
-    await this.redis.expire(`${this.key(executionId)}:attempts`, this.ttlSec);
+    const key = `${this.key(executionId)}:attempts`;
+    await this.redis.multi().rpush(key, JSON.stringify(attempt)).expire(key, this.ttlSec).exec();
   }
 
   /** Ends the run unless it already ended; returns whether this call ended it. */

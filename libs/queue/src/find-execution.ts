@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { type DispatchJob, dispatchJobSchema } from './dispatch-job.schema';
-import type { ExecutionRecord, ExecutionStore } from './execution.store';
+import type { ExecutionBase, ExecutionRecord, ExecutionStore } from './execution.store';
 
 /**
  * A run's current record: the worker's record once a worker has touched it, else the queued
@@ -20,17 +20,19 @@ export async function findExecution(
   return pendingRecord(parsed.data);
 }
 
-export function pendingRecord(job: DispatchJob): ExecutionRecord {
+/** What a run record keeps of its job. */
+export function executionBaseOf(job: DispatchJob): ExecutionBase {
   return {
     executionId: job.executionId,
     processInstanceId: job.processInstanceId,
     workflowId: job.workflowId,
     organizationId: job.organizationId,
-    status: 'pending',
     createdAt: job.receivedAt,
-    attempts: 0,
-    attemptLog: [],
     source: job.source,
     ...(job.replayOf ? { replayOf: job.replayOf } : {}),
   };
+}
+
+export function pendingRecord(job: DispatchJob): ExecutionRecord {
+  return { ...executionBaseOf(job), status: 'pending', attempts: 0, attemptLog: [] };
 }

@@ -24,7 +24,7 @@ export type {
   ErrorType,
   AttemptRecord,
 } from './execution.store';
-export { findExecution, pendingRecord } from './find-execution';
+export { executionBaseOf, findExecution, pendingRecord } from './find-execution';
 export { parsePubSubPush, pubSubPayload } from './pubsub-envelope';
 export type { PubSubPush } from './pubsub-envelope';
 export { DISPATCH_BACKOFF_TYPE, dispatchBackoff } from './dispatch-backoff';

@@ -14,6 +14,4 @@ export class RegistryKeys {
   instanceByKeyHash = (hash: string) => `${this.p}:inst-key:${hash}`;
   workflows = (pid: string) => `${this.p}:inst:${pid}:workflows`;
   signingSecrets = (pid: string, wid: string) => `${this.p}:inst:${pid}:wf:${wid}:secrets`;
-  /** Pub/sub channel announcing registry changes (cache invalidation on every replica). */
-  changes = () => `${this.p}:registry-changes`;
 }

@@ -5,6 +5,7 @@ import { ApiError } from '@sluice/errors';
 import { type DispatchJob, dispatchJobSchema, enqueueRun, findExecution } from '@sluice/queue';
 import { orgPrincipal, ownedInstance, param } from '../admin-auth';
 import type { IngressDeps } from '../deps';
+import { runPolicy } from '../run-policy';
 import { invalid } from './admin-instances.route';
 
 const listQuery = z.object({
@@ -40,6 +41,7 @@ export function registerExecutionRoutes(router: Router, deps: IngressDeps): void
     res.json({ success: true, execution: record });
   });
 
+  const policy = runPolicy(deps.config);
   // A replay is a new run made from the exact bytes the original received, linked both ways.
   const replay = async (instancePid: string, executionId: string): Promise<string | undefined> => {
     const job = await deps.queue.getJob(executionId);
@@ -52,13 +54,7 @@ export function registerExecutionRoutes(router: Router, deps: IngressDeps): void
       source: { ...original.data.source, method: 'replay' },
       replayOf: original.data.executionId,
     };
-    const { config } = deps;
-    await enqueueRun(deps.queue, copy, {
-      dedupeTtlSec: config.dedupeTtlSec,
-      retentionSec: config.executionTtlSec,
-      attempts: config.dispatchAttempts,
-      backoffMs: config.dispatchBackoffMs,
-    });
+    await enqueueRun(deps.queue, copy, policy);
     await deps.executions.recordReplay(original.data.executionId, copy.executionId);
     return copy.executionId;
   };

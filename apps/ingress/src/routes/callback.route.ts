@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { isExecutionSecret } from '@sluice/auth';
 import { ApiError } from '@sluice/errors';
-import { type ErrorType, type ExecutionBase, findExecution } from '@sluice/queue';
+import { type ErrorType, findExecution } from '@sluice/queue';
 import { ID_PATTERN } from '@sluice/registry';
 import type { IngressDeps } from '../deps';
 import { withRedisDeadline } from '../redis-unavailable';
@@ -43,17 +43,8 @@ export function registerCallbackRoutes(router: Router, deps: IngressDeps): void 
     const record = await withRedisDeadline(findExecution(deps.executions, deps.queue, executionId), deps.config.redisTimeoutMs);
     if (!record) throw new ApiError('EXECUTION_NOT_FOUND', 'Unknown execution.');
     if (record.status !== 'pending') throw new ApiError('EXECUTION_ALREADY_FINISHED', 'This execution already ended.');
-    const base: ExecutionBase = {
-      executionId: record.executionId,
-      processInstanceId: record.processInstanceId,
-      workflowId: record.workflowId,
-      organizationId: record.organizationId,
-      createdAt: record.createdAt,
-      source: record.source,
-      ...(record.replayOf ? { replayOf: record.replayOf } : {}),
-    };
     const finished = await withRedisDeadline(
-      deps.executions.finish(base, outcome, deps.now?.() ?? new Date(), Math.max(1, record.attempts)),
+      deps.executions.finish(record, outcome, deps.now?.() ?? new Date(), Math.max(1, record.attempts)),
       deps.config.redisTimeoutMs,
     );
     if (!finished) throw new ApiError('EXECUTION_ALREADY_FINISHED', 'This execution already ended.');

@@ -17,6 +17,7 @@ import { detectScheme } from '@sluice/signatures';
 import { authenticateKeyForInstance, keyCredential, missingCredentials, singleHeader } from '../authenticate';
 import type { IngressDeps } from '../deps';
 import type { InputValidator } from '../input-validator';
+import { runPolicy } from '../run-policy';
 import { withRedisDeadline } from '../redis-unavailable';
 import { googleKeys, hasSenderSignature, verifySender } from '../sender-auth';
 
@@ -28,6 +29,7 @@ export const TRIGGER_PATHS = ['/webhook/:pid/:wid', '/triggerwebhookpublic/:pid/
 /** POST /webhook/{pid}/{wid}: authenticate, validate, dedupe+enqueue, answer with the executionId. */
 export function registerTriggerRoutes(router: Router, deps: IngressDeps, validator: InputValidator): void {
   const keys = googleKeys(deps.config.googleJwksUrl);
+  const policy = runPolicy(deps.config);
   const handler = async (req: Request, res: Response) => {
     const pid = String(req.params.pid);
     const wid = String(req.params.wid);
@@ -108,16 +110,9 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
       body,
       traceparent: traceparentOf(span) ?? (incomingTrace && TRACEPARENT.test(incomingTrace) ? incomingTrace : newTraceparent()),
     };
-    const { config } = deps;
     const result = await withRedisDeadline(
-      enqueueRun(deps.queue, job, {
-        ...(deliveryId !== undefined ? { deliveryId } : {}),
-        dedupeTtlSec: config.dedupeTtlSec,
-        retentionSec: config.executionTtlSec,
-        attempts: config.dispatchAttempts,
-        backoffMs: config.dispatchBackoffMs,
-      }),
-      config.redisTimeoutMs,
+      enqueueRun(deps.queue, job, deliveryId !== undefined ? { ...policy, deliveryId } : policy),
+      deps.config.redisTimeoutMs,
     );
     deps.metrics?.ingests.inc({ auth_method: principal.method, outcome: result.duplicate ? 'duplicate' : 'accepted' });
     if (result.duplicate) {
