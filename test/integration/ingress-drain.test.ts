@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -27,7 +27,7 @@ describe('ingress draining', () => {
   it('answers /readyz 503 once draining, while /healthz stays 200', async () => {
     const config = loadConfig({ REDIS_URL: testRedisUrl(), SLUICE_REDIS_PREFIX: prefix });
     const key = randomBytes(32);
-    const { app, startDraining } = createApp({
+    const { handle, startDraining } = createApp({
       config,
       logger: createLogger({ level: 'silent' }),
       redis,
@@ -37,7 +37,7 @@ describe('ingress draining', () => {
       executionSecretKey: key,
     });
     server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      const s = createServer(handle).listen(0, '127.0.0.1', () => resolve(s));
     });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);

@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import express, { type Express, Router } from 'express';
 import type { IngressDeps } from './deps';
 import { errorMiddleware, notFoundHandler } from './error-middleware';
@@ -11,9 +12,12 @@ import { registerCallbackRoutes } from './routes/callback.route';
 import { mountDashboard } from './routes/dashboard.route';
 import { registerOpsRoutes } from './routes/ops.route';
 import { registerStatusRoutes } from './routes/status.route';
-import { TRIGGER_PATHS, registerTriggerRoutes } from './routes/trigger.route';
+import { TriggerRoute } from './routes/trigger.route';
 
 export interface IngressApp {
+  /** The server's request listener: the trigger route on its lean path, the rest on Express. */
+  handle: RequestListener;
+  /** Every route but the trigger route. */
   app: Express;
   /** Readiness turns 503 so load balancers stop sending before the server closes. */
   startDraining(): void;
@@ -29,11 +33,9 @@ export function createApp(deps: IngressDeps): IngressApp {
   app.use(requestContext(deps.logger, deps.metrics));
 
   const validator = new InputValidator();
+  const trigger = new TriggerRoute(deps, validator);
   const router = Router({ caseSensitive: true });
-  // Trigger bodies stay raw bytes: signatures are verified over them and they are stored as received.
-  router.use(TRIGGER_PATHS, express.raw({ type: () => true, limit: deps.config.bodyLimitBytes }));
   router.use(['/v1', '/submitWorkflowResult', '/submitWorkflowError'], express.json({ limit: deps.config.bodyLimitBytes, strict: true }));
-  registerTriggerRoutes(router, deps, validator);
   registerStatusRoutes(router, deps);
   registerInstanceRoutes(router, deps, validator);
   registerOrgKeyRoutes(router, deps);
@@ -47,8 +49,13 @@ export function createApp(deps: IngressDeps): IngressApp {
   app.use(router);
   mountDashboard(app, deps);
   app.use(notFoundHandler);
-  app.use(errorMiddleware(deps.logger, deps.metrics));
+  app.use(errorMiddleware(deps.logger));
   return {
+    handle: (req, res) => {
+      const match = trigger.match(req);
+      if (match) trigger.handle(req, res, match);
+      else app(req, res);
+    },
     app,
     startDraining: () => {
       draining = true;

@@ -1,20 +1,28 @@
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { type OrgScope, type Principal, constantTimeEqual, hashKey, hasScope, isKeyShaped } from '@sluice/auth';
 import { ApiError } from '@sluice/errors';
 import type { InstanceAuthRecord, Registry } from '@sluice/registry';
 
+/** What credential checks read of a request: node's and Express's requests both fit. */
+export interface RequestHead {
+  headers: IncomingHttpHeaders;
+  /** The request target, query included. */
+  url?: string;
+}
+
 /** The single-valued header, or undefined; a repeated credential header is refused. */
-export function singleHeader(req: Request, name: string): string | undefined {
+export function singleHeader(req: RequestHead, name: string): string | undefined {
   const value = req.headers[name];
   if (Array.isArray(value)) throw new ApiError('INVALID_REQUEST', `Send the ${name} header once.`);
   return value === undefined || value === '' ? undefined : value;
 }
 
-function queryApiKey(req: Request): string | undefined {
-  const value = (req.query as Record<string, unknown>).api_key;
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new ApiError('INVALID_REQUEST', 'Send api_key once, as a plain value.');
-  return value;
+function queryApiKey(req: RequestHead): string | undefined {
+  const at = req.url?.indexOf('?') ?? -1;
+  if (at < 0 || !req.url!.includes('api_key', at)) return undefined;
+  const values = new URLSearchParams(req.url!.slice(at + 1)).getAll('api_key');
+  if (values.length > 1) throw new ApiError('INVALID_REQUEST', 'Send api_key once, as a plain value.');
+  return values[0] === '' ? undefined : values[0];
 }
 
 /** Which key credential a request carries, in DESIGN §3 precedence (signatures are decided before). */
@@ -23,7 +31,7 @@ export type KeyCredential =
   | { method: 'org_key'; key: string }
   | { method: 'api_key_query'; key: string };
 
-export function keyCredential(req: Request): KeyCredential | undefined {
+export function keyCredential(req: RequestHead): KeyCredential | undefined {
   const headerKey = singleHeader(req, 'x-api-key');
   if (headerKey !== undefined) return { method: 'api_key_header', key: headerKey };
   const orgKey = singleHeader(req, 'x-process-manager-key');

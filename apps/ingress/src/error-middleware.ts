@@ -1,17 +1,16 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { ApiError } from '@sluice/errors';
-import type { Logger, SluiceMetrics } from '@sluice/observability';
+import type { Logger } from '@sluice/observability';
 import { REDIS_RETRY_AFTER_SEC, isRedisUnavailable } from './redis-unavailable';
+
+/** The JSON body every error answers with (DESIGN §2). */
+export function errorBody(error: ApiError, requestId: string): Record<string, unknown> {
+  return { success: false, error: error.message, code: error.code, requestId, ...error.extra };
+}
 
 export function sendError(res: Response, requestId: string, error: ApiError): void {
   if (error.retryAfterSec !== undefined) res.setHeader('Retry-After', String(error.retryAfterSec));
-  res.status(error.status).json({
-    success: false,
-    error: error.message,
-    code: error.code,
-    requestId,
-    ...error.extra,
-  });
+  res.status(error.status).json(errorBody(error, requestId));
 }
 
 /** body-parser errors carry `type`; map them to stable codes. */
@@ -36,38 +35,33 @@ function fromBodyParser(err: { type?: string; status?: number }): ApiError | und
 }
 
 /**
- * The one place errors meet HTTP (STYLE 4): known errors answer with their code; Redis
- * outages are 503 with Retry-After; anything else is an opaque 500 logged under `err`.
+ * The one place errors become answers (STYLE 4), for the Express routes and the lean trigger
+ * path alike: known errors keep their code; Redis outages are 503 with Retry-After; anything
+ * else is an opaque 500 logged under `err`.
  */
-export function errorMiddleware(logger: Logger, metrics?: SluiceMetrics): ErrorRequestHandler {
+export function toApiError(err: unknown, log: Logger, method: string): ApiError {
+  if (err instanceof ApiError) {
+    if (err.status >= 500) log.warn({ code: err.code }, err.message);
+    return err;
+  }
+  const parsed = typeof err === 'object' && err !== null ? fromBodyParser(err as { type?: string }) : undefined;
+  if (parsed) return parsed;
+  if (isRedisUnavailable(err)) {
+    log.warn({ err: { message: (err as Error).message } }, 'redis unavailable');
+    return new ApiError('REDIS_UNAVAILABLE', 'The event store is unavailable; nothing was stored. Retry later.', undefined, REDIS_RETRY_AFTER_SEC);
+  }
+  log.error({ err, method }, 'unhandled error');
+  return new ApiError('INTERNAL_ERROR', 'Internal error.');
+}
+
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next) => {
-    const requestId = String(res.locals.requestId ?? '');
-    const answer = (error: ApiError) => {
-      // A refused trigger counts as an ingest outcome named by its code.
-      if (res.locals.ingest !== undefined || /^\/(webhook|triggerwebhookpublic|triggerWebhookPublic)\//.test(req.path)) {
-        metrics?.ingests.inc({ auth_method: String(res.locals.ingest ?? 'none'), outcome: error.code });
-      }
-      sendError(res, requestId, error);
-    };
     const log = (res.locals.log as Logger | undefined) ?? logger;
     if (res.headersSent) {
       log.error({ err }, 'error after response started');
       return;
     }
-    if (err instanceof ApiError) {
-      if (err.status >= 500) log.warn({ code: err.code }, err.message);
-      return answer(err);
-    }
-    const parsed = typeof err === 'object' && err !== null ? fromBodyParser(err as { type?: string }) : undefined;
-    if (parsed) return answer(parsed);
-    if (isRedisUnavailable(err)) {
-      log.warn({ err: { message: (err as Error).message } }, 'redis unavailable');
-      return answer(
-        new ApiError('REDIS_UNAVAILABLE', 'The event store is unavailable; nothing was stored. Retry later.', undefined, REDIS_RETRY_AFTER_SEC),
-      );
-    }
-    log.error({ err, method: req.method }, 'unhandled error');
-    answer(new ApiError('INTERNAL_ERROR', 'Internal error.'));
+    sendError(res, String(res.locals.requestId ?? ''), toApiError(err, log, req.method));
   };
 }
 

@@ -1,7 +1,7 @@
-import type { Request } from 'express';
 import { type JWTVerifyGetKey, createRemoteJWKSet } from 'jose';
 import type { Principal } from '@sluice/auth';
-import { type RunSource, parsePubSubPush } from '@sluice/queue';
+import type { Logger } from '@sluice/observability';
+import { type ParsedJson, type RunSource, parsePubSubPush } from '@sluice/queue';
 import type { InstanceAuthRecord, SigningSecretMaterial, Workflow } from '@sluice/registry';
 import {
   SignatureError,
@@ -11,7 +11,7 @@ import {
   verifyPubSubOidc,
   verifySignature,
 } from '@sluice/signatures';
-import { singleHeader } from './authenticate';
+import { type RequestHead, singleHeader } from './authenticate';
 import type { IngressDeps } from './deps';
 import { signatureFailure } from './signature-errors';
 
@@ -32,17 +32,25 @@ export interface SenderAuth {
   source: RunSource;
 }
 
+/** The request as sender checks read it: head, exact bytes, and the body parsed once on demand. */
+export interface SignedRequest {
+  head: RequestHead;
+  rawBody: Buffer;
+  json: () => ParsedJson;
+}
+
 /** What a verified sender said about the event: provider, delivery id, event type. */
-export function senderDetails(scheme: SenderScheme, req: Request, rawBody: Buffer): Pick<RunSource, 'provider' | 'eventType'> & { deliveryId?: string } {
+export function senderDetails(scheme: SenderScheme, request: SignedRequest): Pick<RunSource, 'provider' | 'eventType'> & { deliveryId?: string } {
+  const { head: req, rawBody } = request;
   switch (scheme) {
     case 'stripe':
-      return { provider: 'stripe', ...bodyType(rawBody) };
+      return { provider: 'stripe', ...bodyType(request.json()) };
     case 'github': {
       const eventType = singleHeader(req, 'x-github-event');
       return { provider: 'github', ...(eventType ? { eventType: eventType.slice(0, 200) } : {}) };
     }
     case 'standard-webhooks':
-      return { provider: req.headers['svix-id'] !== undefined ? 'svix' : 'standard-webhooks', ...bodyType(rawBody) };
+      return { provider: req.headers['svix-id'] !== undefined ? 'svix' : 'standard-webhooks', ...bodyType(request.json()) };
     case 'gcp-pubsub-oidc': {
       const push = parsePubSubPush(rawBody);
       return { provider: 'gcp-pubsub', ...(push ? { deliveryId: push.messageId } : {}) };
@@ -51,17 +59,13 @@ export function senderDetails(scheme: SenderScheme, req: Request, rawBody: Buffe
 }
 
 /** Svix, Clerk, Resend and Stripe put the event type in the body's `type`. */
-function bodyType(rawBody: Buffer): { eventType?: string } {
-  try {
-    const type = (JSON.parse(rawBody.toString('utf8')) as { type?: unknown }).type;
-    return typeof type === 'string' ? { eventType: type.slice(0, 200) } : {};
-  } catch {
-    return {};
-  }
+function bodyType(json: ParsedJson): { eventType?: string } {
+  const type = json.ok && json.value !== null && typeof json.value === 'object' ? (json.value as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? { eventType: type.slice(0, 200) } : {};
 }
 
 /** Whether signature headers (or a Pub/Sub bearer token) are present: they then decide alone. */
-export function hasSenderSignature(req: Request, scheme: SignatureScheme | undefined): boolean {
+export function hasSenderSignature(req: RequestHead, scheme: SignatureScheme | undefined): boolean {
   return scheme !== undefined || hasBearerToken(req.headers);
 }
 
@@ -74,10 +78,11 @@ export async function verifySender(
   keys: JWTVerifyGetKey,
   endpoint: { instance: InstanceAuthRecord; workflow: Workflow; material: SigningSecretMaterial[] },
   scheme: SignatureScheme | undefined,
-  req: Request,
-  rawBody: Buffer,
+  request: SignedRequest,
+  log: Logger,
 ): Promise<SenderAuth> {
   const { instance, workflow, material } = endpoint;
+  const { head: req, rawBody } = request;
   const nowSec = Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
   try {
     let used: { scheme: SenderScheme; secretId: string; deliveryId?: string };
@@ -97,7 +102,7 @@ export async function verifySender(
       const verified = await verifyPubSubOidc({ headers: req.headers, secrets: oidc, keys, nowSec, toleranceSec: deps.config.signatureToleranceSec });
       used = { scheme: 'gcp-pubsub-oidc', secretId: verified.secretId };
     }
-    const details = senderDetails(used.scheme, req, rawBody);
+    const details = senderDetails(used.scheme, request);
     const deliveryId = used.deliveryId ?? details.deliveryId;
     const label = material.find((m) => m.secretId === used.secretId)?.label;
     return {
@@ -121,8 +126,7 @@ export async function verifySender(
     };
   } catch (err: unknown) {
     if (err instanceof SignatureError) {
-      const log = req.res?.locals.log as { info?: (o: object, m: string) => void } | undefined;
-      log?.info?.({ reason: err.reason, scheme: scheme ?? 'gcp-pubsub-oidc', processInstanceId: instance.processInstanceId, workflowId: workflow.workflowId }, 'signature rejected');
+      log.info({ reason: err.reason, scheme: scheme ?? 'gcp-pubsub-oidc', processInstanceId: instance.processInstanceId, workflowId: workflow.workflowId }, 'signature rejected');
       throw signatureFailure(err.reason);
     }
     throw err;

@@ -6,8 +6,8 @@ import { deriveExecutionSecretKey } from '@sluice/auth';
 import { type SluiceConfig } from '@sluice/config';
 import { type Logger, type SluiceMetrics, createMetrics } from '@sluice/observability';
 import { ConcurrencyLimiter, DISPATCH_QUEUE, ExecutionStore } from '@sluice/queue';
-import { createRequestConnection, createWorkerConnection, inspectRedis, waitForReady } from '@sluice/redis';
-import { createRegistry } from '@sluice/registry';
+import { createRequestConnection, createSubscriberConnection, createWorkerConnection, inspectRedis, waitForReady } from '@sluice/redis';
+import { EndpointCache, RegistryKeys, createRegistry } from '@sluice/registry';
 import { createApp } from '@sluice/ingress';
 import { type DispatchWorker, createDispatchWorker } from '@sluice/worker';
 import { bootstrapFirstOrg } from './bootstrap';
@@ -82,11 +82,16 @@ export async function startSluice(
   const serves = config.role === 'all' || config.role === 'ingress';
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
 
+  let subscriber: Redis | undefined;
   if (serves) {
-    const ingress = createApp({ config, logger, redis, registry, queue, executions, executionSecretKey, metrics });
+    subscriber = createSubscriberConnection(redisUrl);
+    subscriber.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis subscriber error'));
+    const endpoints = new EndpointCache({ subscriber, keys: new RegistryKeys(config.redisPrefix), instances: registry.instances, signingSecrets: registry.signingSecrets });
+    await endpoints.start();
+    const ingress = createApp({ config, logger, redis, registry, endpoints, queue, executions, executionSecretKey, metrics });
     startDraining = ingress.startDraining;
     server = await new Promise<Server>((resolve, reject) => {
-      const s = ingress.app.listen(config.port, config.host, () => resolve(s));
+      const s = createServer(ingress.handle).listen(config.port, config.host, () => resolve(s));
       s.once('error', reject);
     });
     server.keepAliveTimeout = 65_000;
@@ -155,7 +160,11 @@ export async function startSluice(
       await Promise.race([drain, bound]);
       server?.closeAllConnections();
       await queue.close().catch(() => undefined);
-      await Promise.all([redis.quit().catch(() => undefined), workerConnection?.quit().catch(() => undefined)]);
+      await Promise.all([
+        redis.quit().catch(() => undefined),
+        workerConnection?.quit().catch(() => undefined),
+        subscriber?.quit().catch(() => undefined),
+      ]);
       await embedded?.stop();
     })());
 

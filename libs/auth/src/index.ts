@@ -4,3 +4,4 @@ export { ORG_SCOPES, isOrgScope, hasScope } from './scopes';
 export type { OrgScope } from './scopes';
 export type { AuthMethod, Principal } from './principal';
 export { deriveExecutionSecretKey, executionSecretFor, isExecutionSecret } from './execution-secret';
+export { pooledRandomBytes } from './random-pool';

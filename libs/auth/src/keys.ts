@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool';
 
 /** Instance keys (`ck_`) and organization keys (`cko_`): 256 bits of randomness, base64url. */
 export type KeyKind = 'instance' | 'org';
@@ -39,5 +40,5 @@ export function constantTimeEqual(a: string, b: string): boolean {
 
 /** Random id for executions, instances, keys, secrets: URL-safe, never all digits (BullMQ). */
 export function generateId(prefix: string, bytes = 16): string {
-  return `${prefix}_${randomBytes(bytes).toString('base64url').replace(/[-_]/g, 'x')}`;
+  return `${prefix}_${pooledRandomBytes(bytes).toString('base64url').replace(/[-_]/g, 'x')}`;
 }

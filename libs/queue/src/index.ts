@@ -10,8 +10,8 @@ export {
   decodeReceivedBody,
 } from './dispatch-job.schema';
 export type { DispatchJob, RunSource, ReceivedBody, ResultTimeoutJob } from './dispatch-job.schema';
-export { derivePayload, isJsonContentType } from './payload';
-export type { PayloadResult } from './payload';
+export { derivePayload, isJsonContentType, parseJsonBody } from './payload';
+export type { PayloadResult, ParsedJson } from './payload';
 export { dedupeIdFor } from './dedupe-id';
 export { enqueueRun } from './enqueue';
 export type { EnqueueOptions, EnqueueResult } from './enqueue';

@@ -3,6 +3,17 @@ import { parsePubSubPush, pubSubPayload } from './pubsub-envelope';
 
 export type PayloadResult = { ok: true; payload: unknown } | { ok: false; reason: 'invalid_json' };
 
+/** A body parsed as JSON once, shared by everything on the trigger path that reads it. */
+export type ParsedJson = { ok: true; value: unknown } | { ok: false };
+
+export function parseJsonBody(raw: Buffer): ParsedJson {
+  try {
+    return { ok: true, value: JSON.parse(raw.toString('utf8')) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\b/i;
 const TEXT_TYPE = /^(text\/|application\/(x-www-form-urlencoded|xml|[a-z0-9.+-]*\+xml)\b)/i;
 
@@ -16,7 +27,7 @@ export function isJsonContentType(contentType: string | undefined): boolean {
  * `{contentType, base64}` so the target sees the exact bytes and what they are. An empty body
  * is an empty object. A Pub/Sub push becomes its decoded data and attributes.
  */
-export function derivePayload(body: ReceivedBody, provider?: string): PayloadResult {
+export function derivePayload(body: ReceivedBody, provider?: string, json?: () => ParsedJson): PayloadResult {
   const raw = decodeReceivedBody(body);
   if (raw.length === 0) return { ok: true, payload: {} };
   if (provider === 'gcp-pubsub') {
@@ -25,12 +36,9 @@ export function derivePayload(body: ReceivedBody, provider?: string): PayloadRes
     if (push) return { ok: true, payload: pubSubPayload(push) };
   }
   if (isJsonContentType(body.contentType)) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return { ok: false, reason: 'invalid_json' };
-    }
+    const result = json ? json() : parseJsonBody(raw);
+    if (!result.ok) return { ok: false, reason: 'invalid_json' };
+    const parsed = result.value;
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && 'payload' in parsed) {
       return { ok: true, payload: (parsed as { payload: unknown }).payload };
     }

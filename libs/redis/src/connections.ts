@@ -15,6 +15,18 @@ export function createRequestConnection(url: string, timeoutMs: number, name = '
     connectTimeout: timeoutMs,
     retryStrategy: (times) => Math.min(times * 100, 1000),
     lazyConnect: false,
+    // Commands issued in the same tick (many concurrent triggers) go out in one write.
+    enableAutoPipelining: true,
+  } satisfies RedisOptions);
+}
+
+/** For pub/sub: reconnects forever and resubscribes; its owner tracks whether it is live. */
+export function createSubscriberConnection(url: string, name = 'sluice-subscriber'): Redis {
+  return new Redis(url, {
+    connectionName: name,
+    maxRetriesPerRequest: null,
+    autoResubscribe: true,
+    retryStrategy: (times) => Math.min(times * 100, 1000),
   } satisfies RedisOptions);
 }
 

@@ -1,3 +1,3 @@
-export { createRequestConnection, createWorkerConnection, waitForReady } from './connections';
+export { createRequestConnection, createSubscriberConnection, createWorkerConnection, waitForReady } from './connections';
 export { inspectRedis } from './safety-check';
 export type { RedisSafetyReport } from './safety-check';

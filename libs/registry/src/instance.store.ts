@@ -55,7 +55,7 @@ export class InstanceStore {
       .set(this.keys.instanceByKeyHash(apiKeyHash), processInstanceId)
       .sadd(this.keys.orgInstances(organizationId), processInstanceId);
     for (const wf of workflows) tx.hset(this.keys.workflows(processInstanceId), wf.workflowId, JSON.stringify(wf));
-    await tx.exec();
+    await tx.publish(this.keys.endpointChanges(), processInstanceId).exec();
     return { instance, workflows: [...workflows], apiKey, dispatchSecret };
   }
 
@@ -111,7 +111,11 @@ export class InstanceStore {
     const fields: Record<string, string> = { updatedAt: this.now().toISOString() };
     if (changes.name !== undefined) fields.name = changes.name;
     if (changes.active !== undefined) fields.active = changes.active ? '1' : '0';
-    await this.redis.hset(this.keys.instance(processInstanceId), fields);
+    await this.redis
+      .multi()
+      .hset(this.keys.instance(processInstanceId), fields)
+      .publish(this.keys.endpointChanges(), processInstanceId)
+      .exec();
     const updated = await this.get(processInstanceId);
     return updated && publicInstance(updated);
   }
@@ -129,12 +133,14 @@ export class InstanceStore {
         ...wids.map((wid) => this.keys.signingSecrets(processInstanceId, wid)),
       )
       .srem(this.keys.orgInstances(current.organizationId), processInstanceId)
+      .publish(this.keys.endpointChanges(), processInstanceId)
       .exec();
   }
 
   /**
-   * Replaces the instance key. The old key stops working at once on every replica because
-   * every request checks the stored hash (no replica holds the key itself).
+   * Replaces the instance key. The old key stops working at once on every replica: the write
+   * and its invalidation message are one transaction, and replicas drop the cached endpoint
+   * before they next serve it (see endpoint-cache.ts).
    */
   async regenerateApiKey(processInstanceId: string): Promise<string | undefined> {
     const current = await this.get(processInstanceId);
@@ -150,6 +156,7 @@ export class InstanceStore {
       })
       .del(this.keys.instanceByKeyHash(current.apiKeyHash))
       .set(this.keys.instanceByKeyHash(apiKeyHash), processInstanceId)
+      .publish(this.keys.endpointChanges(), processInstanceId)
       .exec();
     return apiKey;
   }
@@ -165,7 +172,11 @@ export class InstanceStore {
   }
 
   async putWorkflow(processInstanceId: string, workflow: Workflow): Promise<void> {
-    await this.redis.hset(this.keys.workflows(processInstanceId), workflow.workflowId, JSON.stringify(workflow));
+    await this.redis
+      .multi()
+      .hset(this.keys.workflows(processInstanceId), workflow.workflowId, JSON.stringify(workflow))
+      .publish(this.keys.endpointChanges(), processInstanceId)
+      .exec();
   }
 
   async getWorkflow(processInstanceId: string, workflowId: string): Promise<Workflow | undefined> {
@@ -184,6 +195,7 @@ export class InstanceStore {
         .multi()
         .hdel(this.keys.workflows(processInstanceId), workflowId)
         .del(this.keys.signingSecrets(processInstanceId, workflowId))
+        .publish(this.keys.endpointChanges(), processInstanceId)
         .exec()) ?? [];
     return removed === 1;
   }

@@ -14,4 +14,6 @@ export class RegistryKeys {
   instanceByKeyHash = (hash: string) => `${this.p}:inst-key:${hash}`;
   workflows = (pid: string) => `${this.p}:inst:${pid}:workflows`;
   signingSecrets = (pid: string, wid: string) => `${this.p}:inst:${pid}:wf:${wid}:secrets`;
+  /** Pub/sub channel: a processInstanceId whose endpoints changed (see endpoint-cache.ts). */
+  endpointChanges = () => `${this.p}:endpoint-changes`;
 }

@@ -48,7 +48,11 @@ export class SigningSecretStore {
         ? { sealed: this.box.seal(input.secret, context(processInstanceId, workflowId, secretId)) }
         : {}),
     };
-    await this.redis.hset(this.keys.signingSecrets(processInstanceId, workflowId), secretId, JSON.stringify(stored));
+    await this.redis
+      .multi()
+      .hset(this.keys.signingSecrets(processInstanceId, workflowId), secretId, JSON.stringify(stored))
+      .publish(this.keys.endpointChanges(), processInstanceId)
+      .exec();
     return info;
   }
 
@@ -61,15 +65,17 @@ export class SigningSecretStore {
     return this.materialOf(processInstanceId, workflowId, await this.readAll(processInstanceId, workflowId));
   }
 
-  /** Unexpired secrets with their plaintext, from stored values already read (see loadEndpoint). */
+  /** Unexpired secrets with their plaintext, from stored values already read. */
   materialOf(processInstanceId: string, workflowId: string, stored: readonly StoredSecret[]): SigningSecretMaterial[] {
-    const nowMs = this.now().getTime();
-    return stored
-      .filter((s) => !s.expiresAt || Date.parse(s.expiresAt) > nowMs)
-      .map(({ sealed, ...info }) => ({
-        ...info,
-        ...(sealed ? { secret: this.open(sealed, context(processInstanceId, workflowId, info.secretId)) } : {}),
-      }));
+    return unexpired(this.openAll(processInstanceId, workflowId, stored), this.now().getTime());
+  }
+
+  /** Every stored secret with its plaintext, expired ones included (the endpoint cache filters per use). */
+  openAll(processInstanceId: string, workflowId: string, stored: readonly StoredSecret[]): SigningSecretMaterial[] {
+    return stored.map(({ sealed, ...info }) => ({
+      ...info,
+      ...(sealed ? { secret: this.open(sealed, context(processInstanceId, workflowId, info.secretId)) } : {}),
+    }));
   }
 
   private open(sealed: string, where: string): string {
@@ -84,12 +90,24 @@ export class SigningSecretStore {
   }
 
   async remove(processInstanceId: string, workflowId: string, secretId: string): Promise<boolean> {
-    return (await this.redis.hdel(this.keys.signingSecrets(processInstanceId, workflowId), secretId)) === 1;
+    const [[, removed] = []] =
+      (await this.redis
+        .multi()
+        .hdel(this.keys.signingSecrets(processInstanceId, workflowId), secretId)
+        .publish(this.keys.endpointChanges(), processInstanceId)
+        .exec()) ?? [];
+    return removed === 1;
   }
 
   private async readAll(processInstanceId: string, workflowId: string): Promise<StoredSecret[]> {
     return parseStoredSecrets(await this.redis.hvals(this.keys.signingSecrets(processInstanceId, workflowId)));
   }
+}
+
+/** The secrets not yet expired at nowMs (the same array when none has an expiry). */
+export function unexpired(material: readonly SigningSecretMaterial[], nowMs: number): SigningSecretMaterial[] {
+  if (!material.some((m) => m.expiresAt)) return material as SigningSecretMaterial[];
+  return material.filter((m) => !m.expiresAt || Date.parse(m.expiresAt) > nowMs);
 }
 
 function context(pid: string, wid: string, secretId: string): string {

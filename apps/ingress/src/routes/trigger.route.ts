@@ -1,22 +1,26 @@
-import { randomBytes } from 'node:crypto';
-import type { Request, Response, Router } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from '@sluice/auth';
-import { generateId } from '@sluice/auth';
+import { generateId, pooledRandomBytes } from '@sluice/auth';
 import { ApiError } from '@sluice/errors';
 import {
   type DispatchJob,
+  type ParsedJson,
   type RunSource,
   derivePayload,
   encodeReceivedBody,
   enqueueRun,
+  parseJsonBody,
   parsePubSubPush,
 } from '@sluice/queue';
-import { contextFromHeaders, startSpan, traceparentOf } from '@sluice/observability';
-import { ID_PATTERN } from '@sluice/registry';
+import { type Logger, contextFromHeaders, redactUrl, startSpan, traceparentOf } from '@sluice/observability';
+import { type EndpointCache, ID_PATTERN } from '@sluice/registry';
 import { detectScheme } from '@sluice/signatures';
-import { authenticateKeyForInstance, keyCredential, missingCredentials, singleHeader } from '../authenticate';
+import { type RequestHead, authenticateKeyForInstance, keyCredential, missingCredentials, singleHeader } from '../authenticate';
 import type { IngressDeps } from '../deps';
+import { errorBody, toApiError } from '../error-middleware';
 import type { InputValidator } from '../input-validator';
+import { readRawBody } from '../raw-body';
 import { runPolicy } from '../run-policy';
 import { withRedisDeadline } from '../redis-unavailable';
 import { googleKeys, hasSenderSignature, verifySender } from '../sender-auth';
@@ -24,21 +28,112 @@ import { googleKeys, hasSenderSignature, verifySender } from '../sender-auth';
 const MAX_DELIVERY_ID_LENGTH = 256;
 const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-export const TRIGGER_PATHS = ['/webhook/:pid/:wid', '/triggerwebhookpublic/:pid/:wid', '/triggerWebhookPublic/:pid/:wid'];
+/** The trigger route and its Codika aliases (case-sensitive, optional trailing slash, as Express). */
+const TRIGGER_ROOTS = ['webhook', 'triggerwebhookpublic', 'triggerWebhookPublic'];
+export const TRIGGER_PATHS = TRIGGER_ROOTS.map((root) => `/${root}/:pid/:wid`);
+const TRIGGER_URL = new RegExp(`^/(${TRIGGER_ROOTS.join('|')})/([^/?#]+)/([^/?#]+)/?(?:\\?.*)?$`);
 
-/** POST /webhook/{pid}/{wid}: authenticate, validate, dedupe+enqueue, answer with the executionId. */
-export function registerTriggerRoutes(router: Router, deps: IngressDeps, validator: InputValidator): void {
-  const keys = googleKeys(deps.config.googleJwksUrl);
-  const policy = runPolicy(deps.config);
-  const handler = async (req: Request, res: Response) => {
-    const pid = String(req.params.pid);
-    const wid = String(req.params.wid);
+export interface TriggerMatch {
+  /** The route pattern (a metric label: never the path itself). */
+  route: string;
+  pid: string;
+  wid: string;
+}
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  retryAfterSec?: number;
+}
+
+/**
+ * POST /webhook/{pid}/{wid}: authenticate, validate, dedupe+enqueue, answer with the executionId.
+ *
+ * This one route runs on node:http directly, not through Express (issue 5): it is the path every
+ * event takes, and Express's router, body parser and response helpers cost more than the rest of
+ * the work. It answers exactly as the Express routes do: same error bodies and codes (through
+ * toApiError), X-Request-Id, body limit and content encodings, metrics and request logs.
+ */
+export class TriggerRoute {
+  private readonly keys;
+  private readonly policy;
+  private readonly endpoints: Pick<EndpointCache, 'get'>;
+
+  constructor(
+    private readonly deps: IngressDeps,
+    private readonly validator: InputValidator,
+  ) {
+    this.keys = googleKeys(deps.config.googleJwksUrl);
+    this.policy = runPolicy(deps.config);
+    this.endpoints = deps.endpoints ?? {
+      get: async (pid: string, wid: string) => {
+        const { instance, workflow, storedSecrets } = await deps.registry.instances.getEndpoint(pid, wid);
+        return { instance, workflow, material: deps.registry.signingSecrets.materialOf(pid, wid, storedSecrets) };
+      },
+    };
+  }
+
+  match(req: IncomingMessage): TriggerMatch | undefined {
+    if (req.method !== 'POST') return undefined;
+    const m = TRIGGER_URL.exec(req.url ?? '');
+    if (!m) return undefined;
+    try {
+      return { route: `/${m[1]}/:pid/:wid`, pid: decodeURIComponent(m[2]!), wid: decodeURIComponent(m[3]!) };
+    } catch {
+      return { route: `/${m[1]}/:pid/:wid`, pid: '', wid: '' };
+    }
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, match: TriggerMatch): void {
+    const { deps } = this;
+    const requestId = randomUUID();
+    const started = process.hrtime.bigint();
+    let child: Logger | undefined;
+    const log = () => (child ??= deps.logger.child({ requestId }));
+    const outcome = { method: 'none' };
     // One trace from the sender's request through the queue to the dispatch (issue 6).
     const span = startSpan('sluice.ingest', 'server', contextFromHeaders(req.headers), { 'http.route': '/webhook/{pid}/{wid}' });
-    res.on('finish', () => {
-      span.setAttribute('http.response.status_code', res.statusCode);
-      span.end();
-    });
+
+    readRawBody(req, deps.config.bodyLimitBytes)
+      .then((rawBody) => this.accept(req, rawBody, match, span, log, outcome))
+      .catch((err: unknown): Answer => {
+        const error = toApiError(err, log(), 'POST');
+        // A refused trigger counts as an ingest outcome named by its code.
+        deps.metrics?.ingests.inc({ auth_method: outcome.method, outcome: error.code });
+        return { status: error.status, body: errorBody(error, requestId), ...(error.retryAfterSec !== undefined ? { retryAfterSec: error.retryAfterSec } : {}) };
+      })
+      .then((answer) => {
+        const json = JSON.stringify(answer.body);
+        res.writeHead(answer.status, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(json),
+          'x-request-id': requestId,
+          ...(answer.retryAfterSec !== undefined ? { 'retry-after': String(answer.retryAfterSec) } : {}),
+        });
+        res.end(json);
+        span.setAttribute('http.response.status_code', answer.status);
+        span.end();
+        deps.metrics?.httpRequests.inc({ method: 'POST', route: match.route, status: String(answer.status) });
+        // Accepted events are counted in metrics; one log line each would cost more than the
+        // work itself at full rate, so they are logged at debug, refusals at info, 5xx at error.
+        const level = answer.status >= 500 ? 'error' : answer.status >= 400 ? 'info' : 'debug';
+        if (deps.logger.isLevelEnabled(level)) {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          log()[level]({ method: 'POST', url: redactUrl(req.url ?? ''), status: answer.status, ms: Math.round(ms * 10) / 10 }, 'request');
+        }
+      })
+      .catch((err: unknown) => log().error({ err }, 'could not answer a trigger'));
+  }
+
+  private async accept(
+    req: RequestHead,
+    rawBody: Buffer,
+    { pid, wid }: TriggerMatch,
+    span: ReturnType<typeof startSpan>,
+    log: () => Logger,
+    outcome: { method: string },
+  ): Promise<Answer> {
+    const { deps } = this;
     if (!ID_PATTERN.test(pid)) throw new ApiError('INSTANCE_NOT_FOUND', 'Unknown process instance.');
     if (!ID_PATTERN.test(wid)) throw new ApiError('WORKFLOW_NOT_FOUND', 'Unknown workflow.');
 
@@ -46,25 +141,24 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
     const scheme = detectScheme(req.headers);
     const signed = hasSenderSignature(req, scheme);
     const credential = signed ? undefined : keyCredential(req);
-    res.locals.ingest = signed ? 'signature' : (credential?.method ?? 'none');
+    outcome.method = signed ? 'signature' : (credential?.method ?? 'none');
     if (!signed && !credential) throw missingCredentials();
 
-    // One round trip for instance, workflow and sealed secrets; Queue.add is the second.
-    const { instance, workflow, storedSecrets } = await withRedisDeadline(
-      deps.registry.instances.getEndpoint(pid, wid),
-      deps.config.redisTimeoutMs,
-    );
+    // Usually from memory (see EndpointCache): the enqueue is then the one round trip.
+    const { instance, workflow, material } = await withRedisDeadline(this.endpoints.get(pid, wid), deps.config.redisTimeoutMs);
     if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'Unknown process instance.');
 
-    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let parsed: ParsedJson | undefined;
+    const json = () => (parsed ??= parseJsonBody(rawBody));
     let principal: Principal;
     let deliveryId: string | undefined;
     let source: RunSource;
     if (signed) {
       if (!workflow) throw new ApiError('WORKFLOW_NOT_FOUND', 'Unknown workflow.');
       const stopTimer = deps.metrics?.verifySeconds.startTimer({ scheme: scheme ?? 'gcp-pubsub-oidc' });
-      const material = deps.registry.signingSecrets.materialOf(pid, wid, storedSecrets);
-      const verified = await verifySender(deps, keys, { instance, workflow, material }, scheme, req, rawBody).finally(() => stopTimer?.());
+      const verified = await verifySender(deps, this.keys, { instance, workflow, material }, scheme, { head: req, rawBody, json }, log()).finally(
+        () => stopTimer?.(),
+      );
       principal = verified.principal;
       deliveryId = verified.deliveryId;
       source = verified.source;
@@ -85,11 +179,11 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
       throw new ApiError('INVALID_REQUEST', `The delivery id is longer than ${MAX_DELIVERY_ID_LENGTH} characters.`);
     }
 
-    const body = encodeReceivedBody(rawBody, contentTypeOf(req, rawBody));
-    const payload = derivePayload(body, source.provider);
+    const body = encodeReceivedBody(rawBody, contentTypeOf(req, rawBody, json));
+    const payload = derivePayload(body, source.provider, json);
     if (!payload.ok) throw new ApiError('INVALID_JSON', 'The request body is not valid JSON.');
     if (workflow.inputSchema) {
-      const details = validator.validate(workflow.inputSchema, payload.payload);
+      const details = this.validator.validate(workflow.inputSchema, payload.payload);
       if (details.length > 0) {
         throw new ApiError('VALIDATION_ERROR', "The payload does not match the workflow's inputSchema.", {
           type: 'validation_error',
@@ -111,40 +205,31 @@ export function registerTriggerRoutes(router: Router, deps: IngressDeps, validat
       traceparent: traceparentOf(span) ?? (incomingTrace && TRACEPARENT.test(incomingTrace) ? incomingTrace : newTraceparent()),
     };
     const result = await withRedisDeadline(
-      enqueueRun(deps.queue, job, deliveryId !== undefined ? { ...policy, deliveryId } : policy),
+      enqueueRun(deps.queue, job, deliveryId !== undefined ? { ...this.policy, deliveryId } : this.policy),
       deps.config.redisTimeoutMs,
     );
     deps.metrics?.ingests.inc({ auth_method: principal.method, outcome: result.duplicate ? 'duplicate' : 'accepted' });
     if (result.duplicate) {
-      res.status(200).json({
-        success: true,
-        executionId: result.executionId,
-        message: 'Duplicate delivery: execution already started',
-        duplicate: true,
-      });
-      return;
+      return {
+        status: 200,
+        body: { success: true, executionId: result.executionId, message: 'Duplicate delivery: execution already started', duplicate: true },
+      };
     }
-    res.status(202).json({ success: true, executionId: result.executionId, message: 'Execution started' });
-  };
-  for (const path of TRIGGER_PATHS) router.post(path, handler);
+    return { status: 202, body: { success: true, executionId: result.executionId, message: 'Execution started' } };
+  }
 }
 
 /** The declared content type; a body without one that parses as JSON is taken as JSON. */
-function contentTypeOf(req: Request, rawBody: Buffer): string | undefined {
+function contentTypeOf(req: RequestHead, rawBody: Buffer, json: () => ParsedJson): string | undefined {
   const declared = req.headers['content-type'];
   if (declared) return declared;
-  const first = rawBody.subarray(0, 1).toString();
-  if (first === '{' || first === '[') {
-    try {
-      JSON.parse(rawBody.toString('utf8'));
-      return 'application/json';
-    } catch {
-      return undefined;
-    }
-  }
+  const first = rawBody[0];
+  // '{' or '['
+  if ((first === 0x7b || first === 0x5b) && json().ok) return 'application/json';
   return undefined;
 }
 
 function newTraceparent(): string {
-  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+  const ids = pooledRandomBytes(24).toString('hex');
+  return `00-${ids.slice(0, 32)}-${ids.slice(32)}-01`;
 }

@@ -1,0 +1,133 @@
+import type { Redis } from 'ioredis';
+import type { InstanceAuthRecord, InstanceStore } from './instance.store';
+import type { RegistryKeys } from './registry-keys';
+import { type SigningSecretStore, unexpired } from './signing-secret.store';
+import type { SigningSecretMaterial, Workflow } from './types';
+
+/** What the trigger path needs about one endpoint `(pid, wid)`. */
+export interface Endpoint {
+  instance?: InstanceAuthRecord;
+  workflow?: Workflow;
+  /** Unexpired signing secrets with their plaintext. */
+  material: SigningSecretMaterial[];
+}
+
+interface Entry {
+  instance: InstanceAuthRecord;
+  workflow: Workflow;
+  material: SigningSecretMaterial[];
+  expiresAtMs: number;
+}
+
+export interface EndpointCacheOptions {
+  /** A connection of its own: it is put in subscriber mode. */
+  subscriber: Redis;
+  keys: RegistryKeys;
+  instances: InstanceStore;
+  signingSecrets: SigningSecretStore;
+  /** Safety net only: invalidation is pushed, so entries rarely live this long. */
+  ttlMs?: number;
+  maxEntries?: number;
+  now?: () => number;
+}
+
+/**
+ * Endpoints (instance, workflow, decrypted signing secrets) cached in-process, so an accepted
+ * event costs one Redis round trip (the enqueue) instead of two.
+ *
+ * Invalidation is pushed: every registry write publishes the instance id on the
+ * endpoint-changes channel in the same MULTI as the write (see InstanceStore and
+ * SigningSecretStore), and each replica drops that instance's entries when the message arrives.
+ * Three rules keep "a regenerated key dies at once on every replica" (DESIGN §3) true:
+ * - nothing is served from the cache unless the subscription is confirmed; a lost connection
+ *   clears the cache, since messages may have been missed meanwhile;
+ * - a read that raced an invalidation is not cached (a generation counter detects it);
+ * - a hit is answered only after the event loop's current poll phase, so an invalidation that
+ *   was already in the socket when the request arrived is applied first. The write's message
+ *   reaches every subscriber before the admin call that made it returns, so any request sent
+ *   after that answer finds the message ahead of it.
+ * Only complete endpoints are cached: unknown ids always go to Redis, so random ids cannot
+ * evict real entries.
+ */
+export class EndpointCache {
+  private readonly entries = new Map<string, Entry>();
+  private live = false;
+  private generation = 0;
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+  private readonly channel: string;
+
+  constructor(private readonly options: EndpointCacheOptions) {
+    this.ttlMs = options.ttlMs ?? 60_000;
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.now = options.now ?? Date.now;
+    this.channel = options.keys.endpointChanges();
+  }
+
+  /** Subscribes; resolves once the subscription is confirmed (until then nothing is cached). */
+  async start(): Promise<void> {
+    const { subscriber } = this.options;
+    subscriber.on('message', (channel: string, processInstanceId: string) => {
+      if (channel === this.channel) this.invalidate(processInstanceId);
+    });
+    subscriber.on('close', () => this.goDark());
+    subscriber.on('end', () => this.goDark());
+    // ioredis resubscribes on reconnect; confirming it ourselves tells us when it is done.
+    subscriber.on('ready', () => {
+      void this.confirm();
+    });
+    await this.confirm();
+  }
+
+  /** Whether entries are being served (the subscription is confirmed). */
+  get serving(): boolean {
+    return this.live;
+  }
+
+  async get(processInstanceId: string, workflowId: string): Promise<Endpoint> {
+    const key = `${processInstanceId} ${workflowId}`;
+    const nowMs = this.now();
+    if (this.live && this.entries.has(key)) {
+      // Let invalidations already received run before answering from memory (see above).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const entry = this.entries.get(key);
+      if (this.live && entry && entry.expiresAtMs > nowMs) {
+        return { instance: entry.instance, workflow: entry.workflow, material: unexpired(entry.material, nowMs) };
+      }
+    }
+    const startedAt = this.generation;
+    const { instance, workflow, storedSecrets } = await this.options.instances.getEndpoint(processInstanceId, workflowId);
+    const material =
+      instance && workflow ? this.options.signingSecrets.openAll(processInstanceId, workflowId, storedSecrets) : [];
+    if (instance && workflow && this.live && startedAt === this.generation) {
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, { instance, workflow, material, expiresAtMs: nowMs + this.ttlMs });
+    }
+    return { instance, workflow, material: unexpired(material, nowMs) };
+  }
+
+  /** Drops every cached endpoint of an instance. */
+  invalidate(processInstanceId: string): void {
+    this.generation++;
+    const prefix = `${processInstanceId} `;
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+
+  private goDark(): void {
+    this.live = false;
+    this.generation++;
+    this.entries.clear();
+  }
+
+  private async confirm(): Promise<void> {
+    try {
+      await this.options.subscriber.subscribe(this.channel);
+      this.generation++;
+      this.entries.clear();
+      this.live = true;
+    } catch {
+      this.goDark();
+    }
+  }
+}
