@@ -48,6 +48,15 @@ describe('two ingress processes on one Redis', () => {
     expect(refused.body.code).toBe('INVALID_API_KEY');
     const accepted = await api(urlB!, 'POST', `/webhook/${pid}/w`, { headers: { 'X-API-Key': regen.body.apiKey as string }, body: {} });
     expect(accepted.status).toBe(202);
+
+    // B serves the endpoint from memory (issue 5): every regeneration must still win at once.
+    let current = regen.body.apiKey as string;
+    for (let i = 0; i < 10; i++) {
+      expect((await api(urlB!, 'POST', `/webhook/${pid}/w`, { headers: { 'X-API-Key': current }, body: {} })).status).toBe(202);
+      const next = (await api(urlA!, 'POST', `/v1/instances/${pid}/api-key/regenerate`, { headers: { 'X-Process-Manager-Key': orgKey } })).body.apiKey as string;
+      expect((await api(urlB!, 'POST', `/webhook/${pid}/w`, { headers: { 'X-API-Key': current }, body: {} })).status).toBe(401);
+      current = next;
+    }
   });
 
   it('drains on SIGTERM: readiness turns 503 and the process exits 0', async () => {

@@ -1,6 +1,8 @@
+import cluster from 'node:cluster';
 import { ConfigError, type SluiceConfig, loadConfig } from '@sluice/config';
 import { type Tracing, createLogger, startTracing } from '@sluice/observability';
 import { EmbeddedRedisUnavailableError } from './embedded-redis';
+import { startPrimary } from './cluster';
 import { type RunningSluice, StartupError, startSluice } from './start';
 
 /** `npm start`: validates config once, starts the roles, and turns signals into a bounded drain. */
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
+  if (config.processes > 1 && cluster.isPrimary) return runPrimary(config, logger);
   const tracing: Tracing | undefined = config.tracingEnabled ? await startTracing() : undefined;
   if (tracing) logger.info('OpenTelemetry tracing on (OTLP exporter, configured by OTEL_* variables)');
 
@@ -60,6 +63,37 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+}
+
+/** SLUICE_PROCESSES > 1: start the children, and stop them (bounded) on a signal. */
+async function runPrimary(config: SluiceConfig, logger: ReturnType<typeof createLogger>): Promise<void> {
+  let stopping = false;
+  let primary: Awaited<ReturnType<typeof startPrimary>> | undefined;
+  const stop = () =>
+    void primary!.stop().finally(() => {
+      logger.info('stopped');
+      logger.flush();
+      setTimeout(() => process.exit(0), 50).unref();
+    });
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    if (primary) stop();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    primary = await startPrimary(config, logger);
+  } catch (err: unknown) {
+    if (err instanceof EmbeddedRedisUnavailableError) {
+      process.stderr.write(`\nSluice did not start: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  // A signal that arrived while starting stops the processes now that they exist.
+  if (stopping) stop();
 }
 
 void main();

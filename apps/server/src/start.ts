@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
@@ -11,6 +12,7 @@ import { EndpointCache, RegistryKeys, createRegistry } from '@sluice/registry';
 import { createApp } from '@sluice/ingress';
 import { type DispatchWorker, createDispatchWorker } from '@sluice/worker';
 import { bootstrapFirstOrg } from './bootstrap';
+import { clusterMetricsText } from './cluster';
 import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis';
 import { resolveEncryptionKey } from './encryption-key';
 
@@ -75,6 +77,8 @@ export async function startSluice(
       },
     },
   });
+
+  if (cluster.isWorker) metrics.text = clusterMetricsText(metrics.registry);
 
   let server: Server | undefined;
   let url: string | undefined;
@@ -202,7 +206,7 @@ async function listenForWorkerProbes(
         () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'),
       );
     } else if (req.method === 'GET' && req.url === '/metrics') {
-      metrics.registry.metrics().then(
+      metrics.text().then(
         (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
         () => res.writeHead(500).end(),
       );

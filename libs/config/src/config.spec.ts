@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config';
@@ -20,6 +21,14 @@ describe('loadConfig', () => {
       production: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('takes SLUICE_PROCESSES as a count or auto (one per core), 1 by default', () => {
+    expect(loadConfig({}).processes).toBe(1);
+    expect(loadConfig({ SLUICE_PROCESSES: '3' }).processes).toBe(3);
+    expect(loadConfig({ SLUICE_PROCESSES: 'auto' }).processes).toBe(availableParallelism());
+    expect(() => loadConfig({ SLUICE_PROCESSES: '0' })).toThrow(/SLUICE_PROCESSES must be auto or a whole number/);
+    expect(() => loadConfig({ SLUICE_PROCESSES: 'many' })).toThrow(/SLUICE_PROCESSES/);
   });
 
   it('lists every bad value at once', () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -59,6 +60,18 @@ const envSchema = z.object({
   SLUICE_DISPATCH_TIMEOUT_MS: intFrom('SLUICE_DISPATCH_TIMEOUT_MS', 30_000, 1),
   SLUICE_RESULT_TIMEOUT_SEC: intFrom('SLUICE_RESULT_TIMEOUT_SEC', 3600, 1),
   SLUICE_WORKER_CONCURRENCY: intFrom('SLUICE_WORKER_CONCURRENCY', 50, 1, 10_000),
+  SLUICE_PROCESSES: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return 1;
+      if (raw.trim() === 'auto') return availableParallelism();
+      if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > 256) {
+        ctx.addIssue({ code: 'custom', message: `SLUICE_PROCESSES must be auto or a whole number from 1 to 256, got "${raw}"` });
+        return z.NEVER;
+      }
+      return Number(raw);
+    }),
   SLUICE_REDIS_TIMEOUT_MS: intFrom('SLUICE_REDIS_TIMEOUT_MS', 1500, 50, 60_000),
   SLUICE_WORKER_LOCK_MS: intFrom('SLUICE_WORKER_LOCK_MS', 30_000, 1000, 600_000),
   SLUICE_GOOGLE_JWKS_URL: optionalString,
@@ -102,7 +115,10 @@ export interface SluiceConfig {
   readonly dispatchBackoffMs: number;
   readonly dispatchTimeoutMs: number;
   readonly resultTimeoutSec: number;
+  /** Per process. */
   readonly workerConcurrency: number;
+  /** Processes sharing the port, each running the role (node:cluster); `auto` is one per core. */
+  readonly processes: number;
   /** Bound on how long the ingress waits for Redis before answering 503. */
   readonly redisTimeoutMs: number;
   /** How long a dead worker's runs wait before another worker takes them over. */
@@ -185,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     dispatchTimeoutMs: e.SLUICE_DISPATCH_TIMEOUT_MS,
     resultTimeoutSec: e.SLUICE_RESULT_TIMEOUT_SEC,
     workerConcurrency: e.SLUICE_WORKER_CONCURRENCY,
+    processes: e.SLUICE_PROCESSES,
     redisTimeoutMs: e.SLUICE_REDIS_TIMEOUT_MS,
     workerLockMs: e.SLUICE_WORKER_LOCK_MS,
     googleJwksUrl: e.SLUICE_GOOGLE_JWKS_URL ?? 'https://www.googleapis.com/oauth2/v3/certs',

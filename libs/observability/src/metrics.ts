@@ -7,6 +7,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  */
 export interface SluiceMetrics {
   registry: Registry;
+  /**
+   * The exposition text /metrics serves: this process's registry, or, in a process of a
+   * multi-process server, the sum over every process (see apps/server cluster.ts).
+   */
+  text: () => Promise<string>;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   ingests: Counter<'auth_method' | 'outcome'>;
   verifySeconds: Histogram<'scheme'>;
@@ -29,6 +34,7 @@ export function createMetrics(options: { queueProbe?: QueueProbe; defaultMetrics
   const probe = options.queueProbe;
   return {
     registry,
+    text: () => registry.metrics(),
     httpRequests: new Counter({
       name: 'sluice_http_requests_total',
       help: 'HTTP requests by route pattern, method and status',
@@ -52,6 +58,8 @@ export function createMetrics(options: { queueProbe?: QueueProbe; defaultMetrics
       name: 'sluice_queue_waiting',
       help: 'Runs waiting for a worker',
       registers: [registry],
+      // Every process reads the same queue: summing over processes would multiply it.
+      aggregator: 'first',
       async collect() {
         if (probe) this.set(await probe.waiting());
       },
@@ -60,6 +68,7 @@ export function createMetrics(options: { queueProbe?: QueueProbe; defaultMetrics
       name: 'sluice_queue_oldest_waiting_age_seconds',
       help: 'Age of the oldest run waiting for a worker',
       registers: [registry],
+      aggregator: 'first',
       async collect() {
         if (probe) this.set(await probe.oldestWaitingAgeSeconds());
       },
@@ -82,6 +91,8 @@ export function createMetrics(options: { queueProbe?: QueueProbe; defaultMetrics
       help: 'Circuit breaker state per target origin: 0 closed, 1 half-open, 2 open',
       labelNames: ['origin'],
       registers: [registry],
+      // Each process has its own breakers: report the most open one.
+      aggregator: 'max',
     }),
     runSeconds: new Histogram({
       name: 'sluice_run_duration_seconds',

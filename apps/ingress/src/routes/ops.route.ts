@@ -13,7 +13,7 @@ export function registerOpsRoutes(router: Router, deps: IngressDeps, isDraining:
       return;
     }
     res.setHeader('Content-Type', deps.metrics.registry.contentType);
-    res.send(await deps.metrics.registry.metrics());
+    res.send(await deps.metrics.text());
   });
   router.get('/readyz', async (_req, res) => {
     if (isDraining()) {
