@@ -6,6 +6,7 @@ import { deletePrefix, testRedisUrl, uniquePrefix } from '../support/redis';
 import { waitFor } from '../support/harness';
 
 const TARGET = { url: 'http://127.0.0.1:9/hook' };
+const RESULT_MODE = 'response' as const;
 
 describe('EndpointCache on real Redis: cached reads, pushed invalidation', () => {
   let redis: Redis;
@@ -47,7 +48,7 @@ describe('EndpointCache on real Redis: cached reads, pushed invalidation', () =>
 
   async function endpoint() {
     const org = await registry.orgs.createOrg('acme');
-    const created = await registry.instances.create(org.organizationId, 'shop', [{ workflowId: 'w', target: TARGET }]);
+    const created = await registry.instances.create(org.organizationId, 'shop', [{ workflowId: 'w', target: TARGET, resultMode: RESULT_MODE }]);
     return created.instance.processInstanceId;
   }
 
@@ -74,7 +75,7 @@ describe('EndpointCache on real Redis: cached reads, pushed invalidation', () =>
 
   it.each([
     ['pausing the instance', async (pid: string) => void (await registry.instances.update(pid, { active: false }))],
-    ['replacing the workflow', async (pid: string) => registry.instances.putWorkflow(pid, { workflowId: 'w', target: { url: 'http://127.0.0.1:9/other' } })],
+    ['replacing the workflow', async (pid: string) => registry.instances.putWorkflow(pid, { workflowId: 'w', target: { url: 'http://127.0.0.1:9/other' }, resultMode: RESULT_MODE })],
     ['deleting the workflow', async (pid: string) => void (await registry.instances.deleteWorkflow(pid, 'w'))],
     ['deleting the instance', async (pid: string) => registry.instances.delete(pid)],
     ['adding a signing secret', async (pid: string) => void (await registry.signingSecrets.add(pid, 'w', { scheme: 'github', secret: 'gh-secret' }))],

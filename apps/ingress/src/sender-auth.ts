@@ -79,7 +79,7 @@ export async function verifySender(
   endpoint: { instance: InstanceAuthRecord; workflow: Workflow; material: SigningSecretMaterial[] },
   scheme: SignatureScheme | undefined,
   request: SignedRequest,
-  log: Logger,
+  log: () => Logger,
 ): Promise<SenderAuth> {
   const { instance, workflow, material } = endpoint;
   const { head: req, rawBody } = request;
@@ -126,7 +126,7 @@ export async function verifySender(
     };
   } catch (err: unknown) {
     if (err instanceof SignatureError) {
-      log.info({ reason: err.reason, scheme: scheme ?? 'gcp-pubsub-oidc', processInstanceId: instance.processInstanceId, workflowId: workflow.workflowId }, 'signature rejected');
+      log().info({ reason: err.reason, scheme: scheme ?? 'gcp-pubsub-oidc', processInstanceId: instance.processInstanceId, workflowId: workflow.workflowId }, 'signature rejected');
       throw signatureFailure(err.reason);
     }
     throw err;

@@ -44,13 +44,14 @@ export const dispatchJobSchema = z.object({
 });
 export type DispatchJob = z.infer<typeof dispatchJobSchema>;
 
-export function encodeReceivedBody(raw: Buffer, contentType: string | undefined): ReceivedBody {
+/** `utf8Text`, when given, is `raw` already decoded as UTF-8 (saves decoding it twice). */
+export function encodeReceivedBody(raw: Buffer, contentType: string | undefined, utf8Text?: () => string): ReceivedBody {
   // Valid UTF-8 decodes and re-encodes to the same bytes, so it can be stored as text.
   const text = isUtf8(raw);
   return {
     contentType: contentType ?? 'application/octet-stream',
     encoding: text ? 'utf8' : 'base64',
-    data: raw.toString(text ? 'utf8' : 'base64'),
+    data: text ? (utf8Text ? utf8Text() : raw.toString('utf8')) : raw.toString('base64'),
   };
 }
 

@@ -6,9 +6,9 @@ export type PayloadResult = { ok: true; payload: unknown } | { ok: false; reason
 /** A body parsed as JSON once, shared by everything on the trigger path that reads it. */
 export type ParsedJson = { ok: true; value: unknown } | { ok: false };
 
-export function parseJsonBody(raw: Buffer): ParsedJson {
+export function parseJsonBody(raw: Buffer | string): ParsedJson {
   try {
-    return { ok: true, value: JSON.parse(raw.toString('utf8')) as unknown };
+    return { ok: true, value: JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8')) as unknown };
   } catch {
     return { ok: false };
   }
@@ -28,15 +28,14 @@ export function isJsonContentType(contentType: string | undefined): boolean {
  * is an empty object. A Pub/Sub push becomes its decoded data and attributes.
  */
 export function derivePayload(body: ReceivedBody, provider?: string, json?: () => ParsedJson): PayloadResult {
-  const raw = decodeReceivedBody(body);
-  if (raw.length === 0) return { ok: true, payload: {} };
+  if (body.data.length === 0) return { ok: true, payload: {} };
   if (provider === 'gcp-pubsub') {
     // A push envelope: the payload is the decoded message data with its attributes beside it.
-    const push = parsePubSubPush(raw);
+    const push = parsePubSubPush(decodeReceivedBody(body));
     if (push) return { ok: true, payload: pubSubPayload(push) };
   }
   if (isJsonContentType(body.contentType)) {
-    const result = json ? json() : parseJsonBody(raw);
+    const result = json ? json() : parseJsonBody(decodeReceivedBody(body));
     if (!result.ok) return { ok: false, reason: 'invalid_json' };
     const parsed = result.value;
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && 'payload' in parsed) {
@@ -47,5 +46,5 @@ export function derivePayload(body: ReceivedBody, provider?: string, json?: () =
   if (body.encoding === 'utf8' && TEXT_TYPE.test(body.contentType)) {
     return { ok: true, payload: { contentType: body.contentType, text: body.data } };
   }
-  return { ok: true, payload: { contentType: body.contentType, base64: raw.toString('base64') } };
+  return { ok: true, payload: { contentType: body.contentType, base64: body.encoding === 'base64' ? body.data : decodeReceivedBody(body).toString('base64') } };
 }
