@@ -1,5 +1,10 @@
 import CircuitBreaker from 'opossum';
+import type { Dispatcher } from 'undici';
 import type { Logger, SluiceMetrics } from '@sluice/observability';
+
+export type TargetResponse = Dispatcher.ResponseData;
+/** Fires one call to a target; the call's own AbortSignal times it out. */
+export type TargetBreaker = CircuitBreaker<[() => Promise<TargetResponse>], TargetResponse>;
 
 /** A 4xx is the request's fault, not the target's: it must never open a breaker. */
 export class ClientRejection extends Error {
@@ -21,7 +26,7 @@ const DEFAULTS: BreakerOptions = { resetTimeoutMs: 10_000, errorThresholdPercent
  * itself: the dispatch's AbortSignal does, so a timeout also cancels the socket.
  */
 export class Breakers {
-  private readonly byOrigin = new Map<string, CircuitBreaker<[() => Promise<Response>], Response>>();
+  private readonly byOrigin = new Map<string, TargetBreaker>();
 
   constructor(
     private readonly logger: Logger,
@@ -33,10 +38,10 @@ export class Breakers {
     return this.options.resetTimeoutMs;
   }
 
-  for(origin: string): CircuitBreaker<[() => Promise<Response>], Response> {
+  for(origin: string): TargetBreaker {
     let breaker = this.byOrigin.get(origin);
     if (!breaker) {
-      breaker = new CircuitBreaker((call: () => Promise<Response>) => call(), {
+      breaker = new CircuitBreaker((call: () => Promise<TargetResponse>) => call(), {
         timeout: false,
         resetTimeout: this.options.resetTimeoutMs,
         errorThresholdPercentage: this.options.errorThresholdPercentage,

@@ -1,6 +1,7 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { type Logger, type SluiceMetrics, contextFromHeaders, startSpan, traceparentOf } from '@sluice/observability';
 import {
+  type AttemptRecord,
   type ConcurrencyLimiter,
   type DispatchJob,
   type ExecutionBase,
@@ -11,7 +12,8 @@ import {
   executionBaseOf,
   resultTimeoutJobSchema,
 } from '@sluice/queue';
-import type { Registry, Workflow } from '@sluice/registry';
+import type { Endpoint, EndpointCache, Registry, Workflow } from '@sluice/registry';
+import type { Dispatcher } from 'undici';
 import type { Breakers } from './breakers';
 import { classifyDispatchError } from './classify-dispatch-error';
 import { buildDispatchRequest } from './dispatch-request';
@@ -31,6 +33,10 @@ export interface DispatchDeps {
   resultTimeoutSec: number;
   limiter: ConcurrencyLimiter;
   originGate: OriginGate;
+  /** Endpoints cached with pushed invalidation (ADR 0003); without it every run reads Redis. */
+  endpoints?: Pick<EndpointCache, 'get'>;
+  /** The keep-alive HTTP agent every dispatch goes through. */
+  dispatcher: Dispatcher;
   metrics?: SluiceMetrics;
   now?: () => Date;
 }
@@ -49,24 +55,17 @@ export function createDispatchProcessor(deps: DispatchDeps) {
       throw new UnrecoverableError('Unparsable dispatch job');
     }
     const data = parsed.data;
-    const log = deps.logger.child({ executionId: data.executionId, workflowId: data.workflowId });
     const base = executionBaseOf(data);
-    const existing = await deps.executions.get(data.executionId);
-    if (existing && existing.status !== 'pending') return { status: existing.status };
-
+    const { instance, workflow, dispatchSecret } = await endpointOf(deps, data.processInstanceId, data.workflowId);
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
-    const fail = async (details: Parameters<ExecutionStore['finish']>[1] & { status: 'failed' }) => {
-      await deps.executions.finish(base, details, now(), attempt);
+    const fail: FailRun = async (details, lastAttempt) => {
+      await deps.executions.finish(base, details, now(), attempt, lastAttempt);
       throw new UnrecoverableError(details.errorDetails.message);
     };
 
-    const [{ instance, workflow }, dispatchSecret] = await Promise.all([
-      deps.registry.instances.getWithWorkflow(data.processInstanceId, data.workflowId),
-      deps.registry.instances.getDispatchSecret(data.processInstanceId),
-    ]);
     if (!instance || !workflow || !dispatchSecret) {
-      await deps.executions.recordAttemptStart(base, attempt, now().toISOString());
+      if (!(await deps.executions.recordAttemptStart(base, attempt, now().toISOString()))) return ALREADY_ENDED;
       return fail({
         status: 'failed',
         errorDetails: { type: 'validation_error', message: 'The instance or workflow no longer exists', code: 'WORKFLOW_NOT_FOUND' },
@@ -81,20 +80,36 @@ export function createDispatchProcessor(deps: DispatchDeps) {
       throw new DelayedError();
     }
     const origin = new URL(workflow.target.url).origin;
-    if (!deps.originGate.tryEnter(origin)) {
+    if (!(await deps.originGate.enter(origin))) {
       if (limit !== undefined) await deps.limiter.release(data.processInstanceId, data.workflowId, data.executionId);
-      // This target already holds half of this worker's slots: leave the rest to other targets.
+      // This target has held half of this worker's slots for a while: leave the rest to other targets.
       await job.moveToDelayed(Date.now() + 50 + Math.floor(Math.random() * 100), token);
       throw new DelayedError();
     }
     try {
-      return await attemptDispatch({ deps, job, token, data, base, workflow, dispatchSecret, attempt, maxAttempts, timeoutMs, fail, now, log });
+      const log = deps.logger.child({ executionId: data.executionId, workflowId: data.workflowId });
+      const ctx = { deps, job, token, data, base, workflow, origin, dispatchSecret, attempt, maxAttempts, timeoutMs, fail, now, log };
+      return await attemptDispatch(ctx);
     } finally {
       deps.originGate.leave(origin);
       if (limit !== undefined) await deps.limiter.release(data.processInstanceId, data.workflowId, data.executionId);
     }
   };
 }
+
+const ALREADY_ENDED = { status: 'already-ended' };
+
+/** The run's endpoint: from the process's EndpointCache when there is one, else from Redis. */
+async function endpointOf(deps: DispatchDeps, pid: string, wid: string): Promise<Pick<Endpoint, 'instance' | 'workflow' | 'dispatchSecret'>> {
+  if (deps.endpoints) return deps.endpoints.get(pid, wid);
+  const [{ instance, workflow }, dispatchSecret] = await Promise.all([
+    deps.registry.instances.getWithWorkflow(pid, wid),
+    deps.registry.instances.getDispatchSecret(pid),
+  ]);
+  return { instance, workflow, dispatchSecret };
+}
+
+type FailRun = (details: Parameters<ExecutionStore['finish']>[1] & { status: 'failed' }, lastAttempt?: AttemptRecord) => Promise<never>;
 
 interface AttemptContext {
   deps: DispatchDeps;
@@ -103,20 +118,23 @@ interface AttemptContext {
   data: DispatchJob;
   base: ExecutionBase;
   workflow: Workflow;
+  /** The target's origin: its breaker, gate place and metrics label. */
+  origin: string;
   dispatchSecret: string;
   attempt: number;
   maxAttempts: number;
   timeoutMs: number;
-  fail: (details: Parameters<ExecutionStore['finish']>[1] & { status: 'failed' }) => Promise<never>;
+  fail: FailRun;
   now: () => Date;
   log: Logger;
 }
 
 /** One dispatch attempt and what follows from its outcome. */
 async function attemptDispatch(ctx: AttemptContext): Promise<{ status: string }> {
-  const { deps, job, token, data, base, workflow, dispatchSecret, attempt, maxAttempts, timeoutMs, fail, now, log } = ctx;
+  const { deps, job, token, data, base, workflow, origin, dispatchSecret, attempt, maxAttempts, timeoutMs, fail, now, log } = ctx;
   const startedAt = now();
-  await deps.executions.recordAttemptStart(base, attempt, startedAt.toISOString());
+  // A run that already ended (a stalled job run twice, or a callback that came first) is not sent again.
+  if (!(await deps.executions.recordAttemptStart(base, attempt, startedAt.toISOString()))) return ALREADY_ENDED;
 
   const request = buildDispatchRequest(data, workflow, {
     publicUrl: deps.publicUrl,
@@ -124,15 +142,14 @@ async function attemptDispatch(ctx: AttemptContext): Promise<{ status: string }>
     dispatchSecret,
     nowSec: Math.floor(now().getTime() / 1000),
   });
-  const breaker = deps.breakers.for(new URL(request.url).origin);
-  const origin = new URL(request.url).origin;
+  const breaker = deps.breakers.for(origin);
   const span = startSpan('sluice.dispatch', 'client', contextFromHeaders({ traceparent: data.traceparent }), {
     'sluice.attempt': attempt,
     'server.address': origin,
   });
   const traceparent = traceparentOf(span);
   if (traceparent) request.headers.traceparent = traceparent;
-  const result = await sendDispatch(request, breaker, timeoutMs).catch((err: unknown) => {
+  const result = await sendDispatch(request, breaker, timeoutMs, deps.dispatcher).catch((err: unknown) => {
     span.end();
     throw err;
   });
@@ -145,13 +162,9 @@ async function attemptDispatch(ctx: AttemptContext): Promise<{ status: string }>
     deps.metrics?.runSeconds.observe({ status }, Math.max(0, now().getTime() - Date.parse(data.receivedAt)) / 1000);
 
   if (result.ok) {
-    await deps.executions.recordAttempt(data.executionId, {
-      attempt,
-      startedAt: startedAt.toISOString(),
-      durationMs,
-      statusCode: result.statusCode,
-    });
+    const attemptRecord: AttemptRecord = { attempt, startedAt: startedAt.toISOString(), durationMs, statusCode: result.statusCode };
     if (workflow.resultMode === 'callback') {
+      await deps.executions.recordAttempt(data.executionId, attemptRecord);
       // The workflow reports its result through /submitWorkflowResult; the run stays pending.
       const timeout: ResultTimeoutJob = { schemaVersion: 1, executionId: data.executionId, timeoutSec: deps.resultTimeoutSec };
       await deps.queue.add(RESULT_TIMEOUT_JOB_NAME, timeout, {
@@ -164,7 +177,7 @@ async function attemptDispatch(ctx: AttemptContext): Promise<{ status: string }>
       log.info({ attempt }, 'dispatched; awaiting callback');
       return { status: 'dispatched' };
     }
-    await deps.executions.finish(base, { status: 'success', resultData: result.resultData }, now(), attempt);
+    await deps.executions.finish(base, { status: 'success', resultData: result.resultData }, now(), attempt, attemptRecord);
     deps.metrics?.dispatchAttempts.inc({ outcome: 'success' });
     runEnded('success');
     log.info({ attempt, durationMs }, 'run succeeded');
@@ -179,19 +192,20 @@ async function attemptDispatch(ctx: AttemptContext): Promise<{ status: string }>
     await job.moveToDelayed(Date.now() + decision.delayMs, token);
     throw new DelayedError();
   }
-  await deps.executions.recordAttempt(data.executionId, {
+  const attemptRecord: AttemptRecord = {
     attempt,
     startedAt: startedAt.toISOString(),
     durationMs,
     ...(result.outcome.kind === 'response' ? { statusCode: result.outcome.statusCode } : {}),
     error: decision.details.message,
-  });
+  };
   if (decision.action === 'fail') {
     deps.metrics?.dispatchAttempts.inc({ outcome: 'failed' });
     runEnded('failed');
     log.warn({ attempt, code: decision.details.code }, 'run failed');
-    return fail({ status: 'failed', errorDetails: decision.details });
+    return fail({ status: 'failed', errorDetails: decision.details }, attemptRecord);
   }
+  await deps.executions.recordAttempt(data.executionId, attemptRecord);
   deps.metrics?.dispatchAttempts.inc({ outcome: 'retry' });
   log.info({ attempt, code: decision.details.code }, 'attempt failed; will retry');
   // The backoff strategy reads retryAfterMs: a target's Retry-After sets the wait.

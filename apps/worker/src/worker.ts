@@ -1,11 +1,12 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { Agent } from 'undici';
 import { DISPATCH_BACKOFF_TYPE, DISPATCH_JOB_NAME, DISPATCH_QUEUE, dispatchBackoff, dispatchJobSchema, executionBaseOf } from '@sluice/queue';
 import { Breakers } from './breakers';
 import { type DispatchDeps, createDispatchProcessor } from './dispatch.processor';
 import { OriginGate, originLimitFor } from './origin-gate';
 
-export interface DispatchWorkerOptions extends Omit<DispatchDeps, 'breakers' | 'originGate'> {
+export interface DispatchWorkerOptions extends Omit<DispatchDeps, 'breakers' | 'originGate' | 'dispatcher'> {
   /** A blocking connection (maxRetriesPerRequest: null); the worker owns it from here on. */
   connection: Redis;
   prefix: string;
@@ -29,7 +30,14 @@ export interface DispatchWorker {
 /** A BullMQ worker on the dispatch queue, with error listeners (STYLE 9). */
 export function createDispatchWorker(options: DispatchWorkerOptions): DispatchWorker {
   const breakers = options.breakers ?? new Breakers(options.logger, undefined, options.metrics);
-  const processor = createDispatchProcessor({ ...options, breakers, originGate: new OriginGate(originLimitFor(options.concurrency)) });
+  // Keep-alive connections to targets, reused across runs (a connection per run costs more than the run).
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+  const processor = createDispatchProcessor({
+    ...options,
+    breakers,
+    dispatcher,
+    originGate: new OriginGate(originLimitFor(options.concurrency)),
+  });
   const worker = new Worker(DISPATCH_QUEUE, processor, {
     connection: options.connection,
     prefix: `${options.prefix}:bull`,
@@ -82,6 +90,7 @@ export function createDispatchWorker(options: DispatchWorkerOptions): DispatchWo
       await worker.waitUntilReady().catch(() => undefined);
       await worker.close();
       breakers.shutdown();
+      await dispatcher.close();
     },
   };
 }

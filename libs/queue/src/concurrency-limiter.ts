@@ -1,11 +1,14 @@
 import type { Redis } from 'ioredis';
-import acquireSlotScript from './lua/acquire-slot-1.lua';
+import { LuaScript } from './lua-script';
+import acquireSlotSource from './lua/acquire-slot-1.lua';
 
 /** Return codes of acquire-slot-1.lua. */
 enum AcquireResult {
   Busy = 0,
   Acquired = 1,
 }
+
+const acquireSlotScript = new LuaScript(acquireSlotSource, 1);
 
 /**
  * `target.maxConcurrency` across all worker processes: a Redis zset of leases per workflow.
@@ -23,15 +26,13 @@ export class ConcurrencyLimiter {
 
   async acquire(processInstanceId: string, workflowId: string, executionId: string, limit: number, leaseMs: number): Promise<boolean> {
     const now = Date.now();
-    const result = (await this.redis.eval(
-      acquireSlotScript,
-      1,
+    const result = (await acquireSlotScript.run(this.redis, [
       this.key(processInstanceId, workflowId),
       now,
       limit,
       executionId,
       now + leaseMs,
-    )) as AcquireResult;
+    ])) as AcquireResult;
     return result === AcquireResult.Acquired;
   }
 

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { RunSource } from './dispatch-job.schema';
-import finishExecutionScript from './lua/finish-execution-2.lua';
+import { LuaScript } from './lua-script';
+import finishExecutionSource from './lua/finish-execution-3.lua';
+import startAttemptSource from './lua/start-attempt-2.lua';
 
 export type ExecutionStatus = 'pending' | 'success' | 'failed';
 export type ErrorType = 'node_failure' | 'validation_error' | 'external_api_error' | 'timeout';
@@ -41,11 +43,20 @@ export interface ExecutionRecord {
   replays?: string[];
 }
 
-/** Return codes of finish-execution-2.lua. */
+/** Return codes of finish-execution-3.lua. */
 enum FinishResult {
   AlreadyTerminal = 0,
   Finished = 1,
 }
+
+/** Return codes of start-attempt-2.lua. */
+enum StartResult {
+  AlreadyTerminal = 0,
+  Started = 1,
+}
+
+const finishExecutionScript = new LuaScript(finishExecutionSource, 3);
+const startAttemptScript = new LuaScript(startAttemptSource, 2);
 
 export interface ExecutionBase {
   executionId: string;
@@ -71,28 +82,42 @@ export class ExecutionStore {
   key = (executionId: string) => `${this.prefix}:exec:${executionId}`;
   indexKey = (processInstanceId: string) => `${this.prefix}:inst:${processInstanceId}:execs`;
 
-  async recordAttemptStart(base: ExecutionBase, attempt: number, startedAt: string): Promise<void> {
-    const key = this.key(base.executionId);
-    await this.redis
-      .multi()
-      .hset(key, { ...baseFields(base), status: 'pending', attempts: String(attempt), startedAt })
-      .hsetnx(key, 'firstStartedAt', startedAt)
-      .expire(key, this.ttlSec)
-      .zadd(this.indexKey(base.processInstanceId), Date.parse(base.createdAt), base.executionId)
-      .exec();
+  private attemptsKey = (executionId: string) => `${this.key(executionId)}:attempts`;
+
+  /**
+   * Records that an attempt is starting; returns false, writing nothing, when the run already
+   * ended (then there is nothing to dispatch).
+   */
+  async recordAttemptStart(base: ExecutionBase, attempt: number, startedAt: string): Promise<boolean> {
+    const fields = { ...baseFields(base), status: 'pending', attempts: String(attempt) };
+    const result = (await startAttemptScript.run(this.redis, [
+      this.key(base.executionId),
+      this.indexKey(base.processInstanceId),
+      this.ttlSec,
+      base.executionId,
+      Date.parse(base.createdAt),
+      startedAt,
+      ...Object.entries(fields).flat(),
+    ])) as StartResult;
+    return result === StartResult.Started;
   }
 
   async recordAttempt(executionId: string, attempt: AttemptRecord): Promise<void> {
-    const key = `${this.key(executionId)}:attempts`;
+    const key = this.attemptsKey(executionId);
     await this.redis.multi().rpush(key, JSON.stringify(attempt)).expire(key, this.ttlSec).exec();
   }
 
-  /** Ends the run unless it already ended; returns whether this call ended it. */
+  /**
+   * Ends the run unless it already ended; returns whether this call ended it. `lastAttempt`,
+   * when given, is appended to the attempt log in the same step, whether or not this call
+   * ended the run (one round trip for a run's last write).
+   */
   async finish(
     base: ExecutionBase,
     outcome: { status: 'success'; resultData: unknown } | { status: 'failed'; errorDetails: ErrorDetails },
     finishedAt: Date,
     attempts: number,
+    lastAttempt?: AttemptRecord,
   ): Promise<boolean> {
     const fields: Record<string, string> = {
       ...baseFields(base),
@@ -103,16 +128,16 @@ export class ExecutionStore {
     };
     if (outcome.status === 'success') fields.resultData = JSON.stringify(outcome.resultData ?? null);
     else fields.errorDetails = JSON.stringify(outcome.errorDetails);
-    const result = (await this.redis.eval(
-      finishExecutionScript,
-      2,
+    const result = (await finishExecutionScript.run(this.redis, [
       this.key(base.executionId),
       this.indexKey(base.processInstanceId),
+      this.attemptsKey(base.executionId),
       this.ttlSec,
       base.executionId,
       Date.parse(base.createdAt),
+      lastAttempt ? JSON.stringify(lastAttempt) : '',
       ...Object.entries(fields).flat(),
-    )) as FinishResult;
+    ])) as FinishResult;
     return result === FinishResult.Finished;
   }
 
@@ -120,7 +145,7 @@ export class ExecutionStore {
     const [[, h], [, attempts], [, replays]] = ((await this.redis
       .pipeline()
       .hgetall(this.key(executionId))
-      .lrange(`${this.key(executionId)}:attempts`, 0, -1)
+      .lrange(this.attemptsKey(executionId), 0, -1)
       .lrange(`${this.key(executionId)}:replays`, 0, -1)
       .exec()) ?? []) as [[unknown, Record<string, string>], [unknown, string[]], [unknown, string[]]];
     if (!h?.executionId) return undefined;
