@@ -34,4 +34,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # exec form: node is PID 1's only child of the runtime and receives SIGTERM directly.
-ENTRYPOINT ["node", "--enable-source-maps", "dist/server.js"]
+ENTRYPOINT ["node", "--enable-source-maps", "--max-semi-space-size=4", "dist/server.js"]

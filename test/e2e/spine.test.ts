@@ -217,6 +217,23 @@ describe('spine: trigger → queue → dispatch → status', () => {
     expect(fresh.status).toBe(202);
   });
 
+  it('dispatches to a replaced target from the next run on (the worker caches endpoints too)', async () => {
+    const first = await triggerAndFinish({ 'X-API-Key': apiKey });
+    expect(target.received.some((r) => r.url === '/hook' && (r.json.executionMetadata as any)?.executionId === first.executionId)).toBe(true);
+    const put = await api(sluice.url, 'PUT', `/v1/instances/${pid}/workflows/hello`, {
+      headers: { 'X-Process-Manager-Key': sluice.orgKey },
+      body: { workflowId: 'hello', target: { url: `${target.url}/moved` } },
+    });
+    expect(put.status).toBe(200);
+    const second = await triggerAndFinish({ 'X-API-Key': apiKey });
+    const moved = target.received.find((r) => (r.json.executionMetadata as any)?.executionId === second.executionId);
+    expect(moved?.url).toBe('/moved');
+    await api(sluice.url, 'PUT', `/v1/instances/${pid}/workflows/hello`, {
+      headers: { 'X-Process-Manager-Key': sluice.orgKey },
+      body: { workflowId: 'hello', target: { url: `${target.url}/hook`, headers: { 'x-target-token': 'tt' } } },
+    });
+  });
+
   it('lists executions with filters', async () => {
     await waitFor(async () => {
       const list = await api(sluice.url, 'GET', `/v1/instances/${pid}/executions?status=success&workflowId=hello&limit=2`, {

@@ -51,7 +51,7 @@ describe('trigger route over HTTP', () => {
   it('refuses an unknown content encoding with 415', async () => {
     const res = await post(`/webhook/${pid}/w`, { 'X-API-Key': apiKey, 'content-encoding': 'compress' }, 'x');
     expect(res.status).toBe(415);
-    expect((await res.json()).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(((await res.json()) as { code: string }).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('applies the body limit after decoding, so a small gzip bomb is 413', async () => {
@@ -59,7 +59,7 @@ describe('trigger route over HTTP', () => {
     expect(bomb.length).toBeLessThan(4096);
     const res = await post(`/webhook/${pid}/w`, { 'X-API-Key': apiKey, 'content-type': 'application/json', 'content-encoding': 'gzip' }, bomb);
     expect(res.status).toBe(413);
-    expect((await res.json()).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(((await res.json()) as { code: string }).code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('refuses a declared length over the limit before reading it', async () => {
@@ -73,7 +73,7 @@ describe('trigger route over HTTP', () => {
     }
     const get = await fetch(`${sluice.url}/webhook/${pid}/w`, { headers: { 'X-API-Key': apiKey } });
     expect(get.status).toBe(404);
-    expect((await get.json()).code).toBe('ROUTE_NOT_FOUND');
+    expect(((await get.json()) as { code: string }).code).toBe('ROUTE_NOT_FOUND');
     expect((await post(`/WEBHOOK/${pid}/w`, { 'X-API-Key': apiKey }, '{}')).status).toBe(404);
   });
 
@@ -84,21 +84,21 @@ describe('trigger route over HTTP', () => {
   it('refuses api_key sent twice in the query', async () => {
     const res = await post(`/webhook/${pid}/w?api_key=${apiKey}&api_key=${apiKey}`, { 'content-type': 'application/json' }, '{}');
     expect(res.status).toBe(400);
-    expect((await res.json()).code).toBe('INVALID_REQUEST');
+    expect(((await res.json()) as { code: string }).code).toBe('INVALID_REQUEST');
   });
 
   it('echoes the X-Request-Id of an answer in its error body, and answers JSON', async () => {
     const res = await post(`/webhook/${pid}/w`, { 'content-type': 'application/json' }, '{}');
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    const body = await res.json();
+    const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ success: false, code: 'MISSING_CREDENTIALS', requestId: res.headers.get('x-request-id') });
   });
 
   it('answers 400 INVALID_JSON for a JSON body that does not parse, and logs the refusal with a redacted URL', async () => {
     const res = await post(`/webhook/${pid}/w?api_key=${apiKey}`, { 'content-type': 'application/json' }, '{"broken":');
     expect(res.status).toBe(400);
-    expect((await res.json()).code).toBe('INVALID_JSON');
+    expect(((await res.json()) as { code: string }).code).toBe('INVALID_JSON');
     const line = sluice.logs.find((l) => l.includes('"status":400') && l.includes('"msg":"request"'));
     expect(line).toContain('api_key=[REDACTED]');
     expect(sluice.logs.join('')).not.toContain(apiKey);

@@ -86,12 +86,16 @@ export async function startSluice(
   const serves = config.role === 'all' || config.role === 'ingress';
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
 
-  let subscriber: Redis | undefined;
+  // Registry changes arrive on one subscriber connection per process (ADR 0003).
+  const subscriber = createSubscriberConnection(redisUrl);
+  subscriber.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis subscriber error'));
+  const endpointCache = async (reg: ReturnType<typeof createRegistry>) => {
+    const cache = new EndpointCache({ subscriber, keys: new RegistryKeys(config.redisPrefix), instances: reg.instances, signingSecrets: reg.signingSecrets });
+    await cache.start();
+    return cache;
+  };
   if (serves) {
-    subscriber = createSubscriberConnection(redisUrl);
-    subscriber.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis subscriber error'));
-    const endpoints = new EndpointCache({ subscriber, keys: new RegistryKeys(config.redisPrefix), instances: registry.instances, signingSecrets: registry.signingSecrets });
-    await endpoints.start();
+    const endpoints = await endpointCache(registry);
     const ingress = createApp({ config, logger, redis, registry, endpoints, queue, executions, executionSecretKey, metrics });
     startDraining = ingress.startDraining;
     server = await new Promise<Server>((resolve, reject) => {
@@ -128,6 +132,8 @@ export async function startSluice(
       concurrency: config.workerConcurrency,
       lockMs: config.workerLockMs,
       registry: workerRegistry,
+      // Misses read through the worker's own (patient) connection.
+      endpoints: await endpointCache(workerRegistry),
       executions: workerExecutions,
       limiter: new ConcurrencyLimiter(workerConnection, config.redisPrefix),
       logger,
@@ -167,7 +173,7 @@ export async function startSluice(
       await Promise.all([
         redis.quit().catch(() => undefined),
         workerConnection?.quit().catch(() => undefined),
-        subscriber?.quit().catch(() => undefined),
+        Promise.resolve(subscriber.disconnect()),
       ]);
       await embedded?.stop();
     })());

@@ -10,12 +10,15 @@ export interface Endpoint {
   workflow?: Workflow;
   /** Unexpired signing secrets with their plaintext. */
   material: SigningSecretMaterial[];
+  /** The instance's dispatch secret (the worker signs dispatches with it). */
+  dispatchSecret?: string;
 }
 
 interface Entry {
   instance: InstanceAuthRecord;
   workflow: Workflow;
   material: SigningSecretMaterial[];
+  dispatchSecret?: string;
   expiresAtMs: number;
 }
 
@@ -32,8 +35,9 @@ export interface EndpointCacheOptions {
 }
 
 /**
- * Endpoints (instance, workflow, decrypted signing secrets) cached in-process, so an accepted
- * event costs one Redis round trip (the enqueue) instead of two.
+ * Endpoints (instance, workflow, decrypted signing and dispatch secrets) cached in-process, so
+ * an accepted event costs one Redis round trip (the enqueue) instead of two, and a dispatch reads
+ * nothing from the registry.
  *
  * Invalidation is pushed: every registry write publishes the instance id on the
  * endpoint-changes channel in the same MULTI as the write (see InstanceStore and
@@ -93,18 +97,19 @@ export class EndpointCache {
       await new Promise<void>((resolve) => setImmediate(resolve));
       const entry = this.entries.get(key);
       if (this.live && entry && entry.expiresAtMs > nowMs) {
-        return { instance: entry.instance, workflow: entry.workflow, material: unexpired(entry.material, nowMs) };
+        return { instance: entry.instance, workflow: entry.workflow, material: unexpired(entry.material, nowMs), dispatchSecret: entry.dispatchSecret };
       }
     }
     const startedAt = this.generation;
-    const { instance, workflow, storedSecrets } = await this.options.instances.getEndpoint(processInstanceId, workflowId);
-    const material =
-      instance && workflow ? this.options.signingSecrets.openAll(processInstanceId, workflowId, storedSecrets) : [];
-    if (instance && workflow && this.live && startedAt === this.generation) {
+    const { instance, workflow, storedSecrets, sealedDispatchSecret } = await this.options.instances.getEndpoint(processInstanceId, workflowId);
+    const complete = instance !== undefined && workflow !== undefined;
+    const material = complete ? this.options.signingSecrets.openAll(processInstanceId, workflowId, storedSecrets) : [];
+    const dispatchSecret = complete && sealedDispatchSecret ? this.options.instances.openDispatchSecret(processInstanceId, sealedDispatchSecret) : undefined;
+    if (complete && this.live && startedAt === this.generation) {
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { instance, workflow, material, expiresAtMs: nowMs + this.ttlMs });
+      this.entries.set(key, { instance, workflow, material, dispatchSecret, expiresAtMs: nowMs + this.ttlMs });
     }
-    return { instance, workflow, material: unexpired(material, nowMs) };
+    return { instance, workflow, material: unexpired(material, nowMs), dispatchSecret };
   }
 
   /** Drops every cached endpoint of an instance. */

@@ -80,7 +80,7 @@ export class InstanceStore {
     processInstanceId: string,
     workflowId: string,
     withSecrets = true,
-  ): Promise<{ instance?: InstanceAuthRecord; workflow?: Workflow; storedSecrets: StoredSecret[] }> {
+  ): Promise<{ instance?: InstanceAuthRecord; workflow?: Workflow; storedSecrets: StoredSecret[]; sealedDispatchSecret?: string }> {
     const pipeline = this.redis
       .pipeline()
       .hgetall(this.keys.instance(processInstanceId))
@@ -89,10 +89,12 @@ export class InstanceStore {
     const results = await pipeline.exec();
     if (!results) throw new Error('Redis pipeline returned nothing');
     for (const [err] of results) if (err) throw err;
-    const instance = fromHash(results[0]?.[1] as Record<string, string>);
+    const hash = results[0]?.[1] as Record<string, string>;
+    const instance = fromHash(hash);
     const wfJson = results[1]?.[1] as string | null;
     return {
       instance,
+      ...(instance && hash.dispatchSecret ? { sealedDispatchSecret: hash.dispatchSecret } : {}),
       workflow: instance && wfJson ? (JSON.parse(wfJson) as Workflow) : undefined,
       storedSecrets: withSecrets ? parseStoredSecrets((results[2]?.[1] as string[] | undefined) ?? []) : [],
     };
@@ -168,7 +170,12 @@ export class InstanceStore {
 
   async getDispatchSecret(processInstanceId: string): Promise<string | undefined> {
     const sealed = await this.redis.hget(this.keys.instance(processInstanceId), 'dispatchSecret');
-    return sealed ? this.box.open(sealed, `dispatch:${processInstanceId}`) : undefined;
+    return sealed ? this.openDispatchSecret(processInstanceId, sealed) : undefined;
+  }
+
+  /** Decrypts a dispatch secret read with the instance (see getEndpoint). */
+  openDispatchSecret(processInstanceId: string, sealed: string): string {
+    return this.box.open(sealed, `dispatch:${processInstanceId}`);
   }
 
   async putWorkflow(processInstanceId: string, workflow: Workflow): Promise<void> {
