@@ -1,7 +1,4 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
-import type { Express, RequestHandler } from 'express';
+import { type Express, type RequestHandler, Router } from 'express';
 import { constantTimeEqual, hasScope, isKeyShaped } from '@sluice/auth';
 import { ApiError } from '@sluice/errors';
 import { resolveOrgKey, singleHeader } from '../authenticate';
@@ -54,8 +51,27 @@ function dashboardAuth(deps: IngressDeps): RequestHandler {
  * which keeps their records and links; the dashboard is for looking.
  */
 export function mountDashboard(app: Express, deps: IngressDeps): void {
-  const serverAdapter = new ExpressAdapter();
-  serverAdapter.setBasePath(DASHBOARD_PATH);
-  createBullBoard({ queues: [new BullMQAdapter(deps.queue, { readOnlyMode: true })], serverAdapter });
-  app.use(DASHBOARD_PATH, dashboardAuth(deps), serverAdapter.getRouter());
+  const auth = dashboardAuth(deps);
+  // Loaded on the first authorised visit: bull-board and its UI are ~15 MB of resident memory
+  // that a busy ingress would otherwise carry unused.
+  let board: Promise<RequestHandler> | undefined;
+  const load = async (): Promise<RequestHandler> => {
+    const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+      import('@bull-board/api'),
+      import('@bull-board/api/bullMQAdapter'),
+      import('@bull-board/express'),
+    ]);
+    const serverAdapter = new ExpressAdapter();
+    serverAdapter.setBasePath(DASHBOARD_PATH);
+    createBullBoard({ queues: [new BullMQAdapter(deps.queue, { readOnlyMode: true })], serverAdapter });
+    return serverAdapter.getRouter() as RequestHandler;
+  };
+  const mounted = Router();
+  mounted.use((req, res, next) => {
+    void auth(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      (board ??= load()).then((router) => router(req, res, next), next);
+    });
+  });
+  app.use(DASHBOARD_PATH, mounted);
 }
