@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { hashKey } from '@sluice/auth';
-import { EndpointCache, type Registry, RegistryKeys, createRegistry } from '@sluice/registry';
+import { generateKey, hashKey } from '@sluice/auth';
+import { EndpointCache, OrgKeyCache, type Registry, RegistryKeys, createRegistry } from '@sluice/registry';
 import { deletePrefix, testRedisUrl, uniquePrefix } from '../support/redis';
 import { waitFor } from '../support/harness';
 
@@ -49,8 +49,12 @@ describe('EndpointCache on real Redis: cached reads, pushed invalidation', () =>
   async function endpoint() {
     const org = await registry.orgs.createOrg('acme');
     const created = await registry.instances.create(org.organizationId, 'shop', [{ workflowId: 'w', target: TARGET, resultMode: RESULT_MODE }]);
+    await delivered();
     return created.instance.processInstanceId;
   }
+
+  /** A PING on the subscriber returns after every message published before it was handled. */
+  const delivered = () => subscriber.ping();
 
   it('answers repeat reads from memory', async () => {
     const pid = await endpoint();
@@ -101,7 +105,8 @@ describe('EndpointCache on real Redis: cached reads, pushed invalidation', () =>
     await registry.signingSecrets.add(pid, 'w', { scheme: 'github', secret: 'old', expiresAt: new Date(clock + 20_000) });
     await registry.signingSecrets.add(pid, 'w', { scheme: 'github', secret: 'new' });
     expect((await cache.get(pid, 'w')).material.map((m) => m.secret).sort()).toEqual(['new', 'old']);
-    await cache.get(pid, 'w'); // the adds' own invalidations may land after the first read
+    await delivered();
+    await cache.get(pid, 'w'); // the adds' invalidations landed: this read is cached
     const readsBefore = reads;
     clock += 21_000; // past the secret's expiry, within the entry's safety TTL
     expect((await cache.get(pid, 'w')).material.map((m) => m.secret)).toEqual(['new']);
@@ -149,4 +154,80 @@ describe('EndpointCache on real Redis: cached reads, pushed invalidation', () =>
     if (!id) throw new Error('subscriber connection not found');
     return id;
   }
+});
+
+describe('OrgKeyCache on real Redis', () => {
+  let redis: Redis;
+  let subscriber: Redis;
+  let prefix: string;
+  let registry: Registry;
+  let cache: OrgKeyCache;
+  let clock: number;
+  let reads: number;
+
+  beforeEach(async () => {
+    redis = new Redis(testRedisUrl());
+    subscriber = new Redis(testRedisUrl());
+    prefix = uniquePrefix('org-key-cache');
+    clock = Date.parse('2026-06-01T00:00:00Z');
+    registry = createRegistry({ redis, prefix, encryptionKey: randomBytes(32), now: () => new Date(clock) });
+    reads = 0;
+    const orgs = registry.orgs;
+    const counted = Object.create(orgs) as typeof orgs;
+    counted.findOrgKey = (key: string) => {
+      reads++;
+      return orgs.findOrgKey(key);
+    };
+    cache = new OrgKeyCache({ subscriber, keys: new RegistryKeys(prefix), orgs: counted, now: () => clock });
+    await cache.start();
+  });
+
+  afterEach(async () => {
+    subscriber.disconnect();
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  async function orgKey(options: { expiresAt?: Date } = {}) {
+    const org = await registry.orgs.createOrg('acme');
+    return registry.orgs.createOrgKey(org.organizationId, { name: 'ci', scopes: ['workflows:trigger'], ...options });
+  }
+
+  it('answers repeat lookups from memory', async () => {
+    const { key, record } = await orgKey();
+    expect(await cache.lookupOrgKey(key)).toEqual({ status: 'valid', record });
+    expect(await cache.lookupOrgKey(key)).toEqual({ status: 'valid', record });
+    expect(reads).toBe(1);
+  });
+
+  it('sees a revocation at once', async () => {
+    const { key, record } = await orgKey();
+    await cache.lookupOrgKey(key);
+    await registry.orgs.revokeOrgKey(record.organizationId, record.keyId);
+    expect((await cache.lookupOrgKey(key)).status).toBe('revoked');
+  });
+
+  it('sees changed scopes at once', async () => {
+    const { key, record } = await orgKey();
+    await cache.lookupOrgKey(key);
+    await registry.orgs.updateOrgKey(record.organizationId, record.keyId, { scopes: ['executions:read'] });
+    const after = await cache.lookupOrgKey(key);
+    expect(after.status === 'valid' && after.record.scopes).toEqual(['executions:read']);
+  });
+
+  it('judges expiry at each use from the cached record', async () => {
+    const { key } = await orgKey({ expiresAt: new Date(clock + 10_000) });
+    expect((await cache.lookupOrgKey(key)).status).toBe('valid');
+    await cache.lookupOrgKey(key);
+    const readsBefore = reads;
+    clock += 11_000;
+    expect((await cache.lookupOrgKey(key)).status).toBe('expired');
+    expect(reads).toBe(readsBefore);
+  });
+
+  it('does not cache unknown keys', async () => {
+    await cache.lookupOrgKey(generateKey('org'));
+    await cache.lookupOrgKey(generateKey('org'));
+    expect(reads).toBe(2);
+  });
 });

@@ -13,7 +13,7 @@ export async function orgPrincipal(deps: IngressDeps, req: Request, scope: OrgSc
   if (key === undefined) {
     throw new ApiError('MISSING_CREDENTIALS', 'The admin API needs an organization key in X-Process-Manager-Key.');
   }
-  const principal = await resolveOrgKey(deps.registry, key);
+  const principal = await resolveOrgKey(deps.orgKeys ?? deps.registry.orgs, key);
   requireScope(principal, scope);
   return principal;
 }

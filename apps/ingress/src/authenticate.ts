@@ -1,7 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { type OrgScope, type Principal, constantTimeEqual, hashKey, hasScope, isKeyShaped } from '@sluice/auth';
 import { ApiError } from '@sluice/errors';
-import type { InstanceAuthRecord, Registry } from '@sluice/registry';
+import type { InstanceAuthRecord, OrgStore, Registry } from '@sluice/registry';
+
+/** Where org keys are looked up: the OrgKeyCache, or the registry itself. */
+export type OrgKeyLookups = Pick<OrgStore, 'lookupOrgKey'>;
 
 /** What credential checks read of a request: node's and Express's requests both fit. */
 export interface RequestHead {
@@ -55,9 +58,9 @@ export function missingCredentials(): ApiError {
 }
 
 /** Checks an org key and returns its principal, or throws the matching 401. */
-export async function resolveOrgKey(registry: Registry, key: string): Promise<Extract<Principal, { kind: 'org' }>> {
+export async function resolveOrgKey(orgKeys: OrgKeyLookups, key: string): Promise<Extract<Principal, { kind: 'org' }>> {
   if (!isKeyShaped('org', key)) throw new ApiError('INVALID_ORG_KEY', 'The organization key is not valid.');
-  const lookup = await registry.orgs.lookupOrgKey(key);
+  const lookup = await orgKeys.lookupOrgKey(key);
   switch (lookup.status) {
     case 'unknown':
       throw new ApiError('INVALID_ORG_KEY', 'The organization key is not valid.');
@@ -91,9 +94,10 @@ export async function authenticateKeyForInstance(
   credential: KeyCredential,
   instance: InstanceAuthRecord,
   scope: OrgScope,
+  orgKeys: OrgKeyLookups = registry.orgs,
 ): Promise<Principal> {
   if (credential.method === 'org_key') {
-    const principal = await resolveOrgKey(registry, credential.key);
+    const principal = await resolveOrgKey(orgKeys, credential.key);
     if (principal.organizationId !== instance.organizationId) {
       throw new ApiError('INSTANCE_FORBIDDEN', 'This organization key has no access to this instance.');
     }

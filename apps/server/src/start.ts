@@ -8,7 +8,7 @@ import { type SluiceConfig } from '@sluice/config';
 import { type Logger, type SluiceMetrics, createMetrics } from '@sluice/observability';
 import { ConcurrencyLimiter, DISPATCH_QUEUE, ExecutionStore } from '@sluice/queue';
 import { createRequestConnection, createSubscriberConnection, createWorkerConnection, inspectRedis, waitForReady } from '@sluice/redis';
-import { EndpointCache, RegistryKeys, createRegistry } from '@sluice/registry';
+import { EndpointCache, OrgKeyCache, RegistryKeys, createRegistry } from '@sluice/registry';
 import { createApp } from '@sluice/ingress';
 import { type DispatchWorker, createDispatchWorker } from '@sluice/worker';
 import { bootstrapFirstOrg } from './bootstrap';
@@ -96,7 +96,9 @@ export async function startSluice(
   };
   if (serves) {
     const endpoints = await endpointCache(registry);
-    const ingress = createApp({ config, logger, redis, registry, endpoints, queue, executions, executionSecretKey, metrics });
+    const orgKeys = new OrgKeyCache({ subscriber, keys: new RegistryKeys(config.redisPrefix), orgs: registry.orgs });
+    await orgKeys.start();
+    const ingress = createApp({ config, logger, redis, registry, endpoints, orgKeys, queue, executions, executionSecretKey, metrics });
     startDraining = ingress.startDraining;
     server = await new Promise<Server>((resolve, reject) => {
       const s = createServer(ingress.handle).listen(config.port, config.host, () => resolve(s));

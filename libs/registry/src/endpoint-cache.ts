@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { InstanceAuthRecord, InstanceStore } from './instance.store';
+import { InvalidationFeed } from './invalidation-feed';
 import type { RegistryKeys } from './registry-keys';
 import { type SigningSecretStore, unexpired } from './signing-secret.store';
 import type { SigningSecretMaterial, Workflow } from './types';
@@ -55,84 +56,63 @@ export interface EndpointCacheOptions {
  */
 export class EndpointCache {
   private readonly entries = new Map<string, Entry>();
-  private live = false;
-  private generation = 0;
+  private readonly feed: InvalidationFeed;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
-  private readonly channel: string;
 
   constructor(private readonly options: EndpointCacheOptions) {
     this.ttlMs = options.ttlMs ?? 60_000;
     this.maxEntries = options.maxEntries ?? 10_000;
     this.now = options.now ?? Date.now;
-    this.channel = options.keys.endpointChanges();
+    this.feed = new InvalidationFeed(
+      options.subscriber,
+      options.keys.endpointChanges(),
+      (processInstanceId) => this.drop(processInstanceId),
+      () => this.entries.clear(),
+    );
   }
 
   /** Subscribes; resolves once the subscription is confirmed (until then nothing is cached). */
-  async start(): Promise<void> {
-    const { subscriber } = this.options;
-    subscriber.on('message', (channel: string, processInstanceId: string) => {
-      if (channel === this.channel) this.invalidate(processInstanceId);
-    });
-    subscriber.on('close', () => this.goDark());
-    subscriber.on('end', () => this.goDark());
-    // ioredis resubscribes on reconnect; confirming it ourselves tells us when it is done.
-    subscriber.on('ready', () => {
-      void this.confirm();
-    });
-    await this.confirm();
+  start(): Promise<void> {
+    return this.feed.start();
   }
 
   /** Whether entries are being served (the subscription is confirmed). */
   get serving(): boolean {
-    return this.live;
+    return this.feed.live;
   }
 
   async get(processInstanceId: string, workflowId: string): Promise<Endpoint> {
     const key = `${processInstanceId} ${workflowId}`;
     const nowMs = this.now();
-    if (this.live && this.entries.has(key)) {
-      // Let invalidations already received run before answering from memory (see above).
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.feed.live && this.entries.has(key)) {
+      await this.feed.settled();
       const entry = this.entries.get(key);
-      if (this.live && entry && entry.expiresAtMs > nowMs) {
+      if (this.feed.live && entry && entry.expiresAtMs > nowMs) {
         return { instance: entry.instance, workflow: entry.workflow, material: unexpired(entry.material, nowMs), dispatchSecret: entry.dispatchSecret };
       }
     }
-    const startedAt = this.generation;
+    const startedAt = this.feed.generation;
     const { instance, workflow, storedSecrets, sealedDispatchSecret } = await this.options.instances.getEndpoint(processInstanceId, workflowId);
     const complete = instance !== undefined && workflow !== undefined;
     const material = complete ? this.options.signingSecrets.openAll(processInstanceId, workflowId, storedSecrets) : [];
     const dispatchSecret = complete && sealedDispatchSecret ? this.options.instances.openDispatchSecret(processInstanceId, sealedDispatchSecret) : undefined;
-    if (complete && this.live && startedAt === this.generation) {
+    if (complete && this.feed.live && startedAt === this.feed.generation) {
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, { instance, workflow, material, dispatchSecret, expiresAtMs: nowMs + this.ttlMs });
     }
     return { instance, workflow, material: unexpired(material, nowMs), dispatchSecret };
   }
 
-  /** Drops every cached endpoint of an instance. */
+  /** Drops every cached endpoint of an instance, as a message on the channel does. */
   invalidate(processInstanceId: string): void {
-    this.generation++;
+    this.feed.generation++;
+    this.drop(processInstanceId);
+  }
+
+  private drop(processInstanceId: string): void {
     const prefix = `${processInstanceId} `;
     for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
-  }
-
-  private goDark(): void {
-    this.live = false;
-    this.generation++;
-    this.entries.clear();
-  }
-
-  private async confirm(): Promise<void> {
-    try {
-      await this.options.subscriber.subscribe(this.channel);
-      this.generation++;
-      this.entries.clear();
-      this.live = true;
-    } catch {
-      this.goDark();
-    }
   }
 }

@@ -1,6 +1,8 @@
 export { createRegistry } from './registry';
 export type { Registry } from './registry';
-export { OrgStore, OrgKeyLimitError, MAX_ACTIVE_ORG_KEYS } from './org.store';
+export { OrgStore, OrgKeyLimitError, MAX_ACTIVE_ORG_KEYS, orgKeyStatus } from './org.store';
+export { OrgKeyCache } from './org-key-cache';
+export type { OrgKeyCacheOptions } from './org-key-cache';
 export type { OrgKeyLookup } from './org.store';
 export { InstanceStore, publicInstance } from './instance.store';
 export type { CreatedInstance, InstanceAuthRecord } from './instance.store';

@@ -91,13 +91,13 @@ export class OrgStore {
   }
 
   async lookupOrgKey(key: string): Promise<OrgKeyLookup> {
+    return orgKeyStatus(await this.findOrgKey(key), this.now().getTime());
+  }
+
+  /** The record of a `cko_` key, whatever its state, or undefined. */
+  async findOrgKey(key: string): Promise<OrgKeyRecord | undefined> {
     const keyId = await this.redis.get(this.keys.orgKeyByHash(hashKey(key)));
-    if (!keyId) return { status: 'unknown' };
-    const record = await this.getOrgKey(keyId);
-    if (!record) return { status: 'unknown' };
-    if (record.revokedAt) return { status: 'revoked', record };
-    if (record.expiresAt && Date.parse(record.expiresAt) <= this.now().getTime()) return { status: 'expired', record };
-    return { status: 'valid', record };
+    return keyId ? this.getOrgKey(keyId) : undefined;
   }
 
   async getOrgKey(keyId: string): Promise<OrgKeyRecord | undefined> {
@@ -130,7 +130,7 @@ export class OrgStore {
       tx.hset(this.keys.orgKey(keyId), 'expiresAt', changes.expiresAt.toISOString());
       if (!current.revokedAt) tx.zadd(this.keys.orgActiveKeys(organizationId), changes.expiresAt.getTime(), keyId);
     }
-    await tx.exec();
+    await tx.publish(this.keys.orgKeyChanges(), keyId).exec();
     return this.getOrgKey(keyId);
   }
 
@@ -143,10 +143,19 @@ export class OrgStore {
         .multi()
         .hset(this.keys.orgKey(keyId), 'revokedAt', this.now().toISOString())
         .zrem(this.keys.orgActiveKeys(organizationId), keyId)
+        .publish(this.keys.orgKeyChanges(), keyId)
         .exec();
     }
     return this.getOrgKey(keyId);
   }
+}
+
+/** What a key's record means at nowMs: valid, expired or revoked (or unknown without one). */
+export function orgKeyStatus(record: OrgKeyRecord | undefined, nowMs: number): OrgKeyLookup {
+  if (!record) return { status: 'unknown' };
+  if (record.revokedAt) return { status: 'revoked', record };
+  if (record.expiresAt && Date.parse(record.expiresAt) <= nowMs) return { status: 'expired', record };
+  return { status: 'valid', record };
 }
 
 function toHashFields(record: OrgKeyRecord, keyHash: string): string[] {

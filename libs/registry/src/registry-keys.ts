@@ -16,4 +16,6 @@ export class RegistryKeys {
   signingSecrets = (pid: string, wid: string) => `${this.p}:inst:${pid}:wf:${wid}:secrets`;
   /** Pub/sub channel: a processInstanceId whose endpoints changed (see endpoint-cache.ts). */
   endpointChanges = () => `${this.p}:endpoint-changes`;
+  /** Pub/sub channel: an org keyId whose record changed (see org-key-cache.ts). */
+  orgKeyChanges = () => `${this.p}:org-key-changes`;
 }

@@ -34,7 +34,7 @@ function dashboardAuth(deps: IngressDeps): RequestHandler {
       }
       const orgKey = singleHeader(req, 'x-process-manager-key') ?? (basic && isKeyShaped('org', basic.password) ? basic.password : undefined);
       if (!orgKey) return refuse(res, new ApiError('MISSING_CREDENTIALS', 'The queue dashboard needs an org key with instances:read.'));
-      const principal = await resolveOrgKey(deps.registry, orgKey);
+      const principal = await resolveOrgKey(deps.orgKeys ?? deps.registry.orgs, orgKey);
       if (!hasScope(principal.scopes, 'instances:read')) {
         return refuse(res, new ApiError('MISSING_SCOPE', 'This organization key lacks the scope instances:read.', { requiredScope: 'instances:read' }));
       }

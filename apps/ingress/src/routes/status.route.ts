@@ -28,7 +28,7 @@ export function registerStatusRoutes(router: Router, deps: IngressDeps): void {
     if (!ID_PATTERN.test(pid)) throw new ApiError('INSTANCE_NOT_FOUND', 'Unknown process instance.');
     const instance = await withRedisDeadline(deps.registry.instances.get(pid), deps.config.redisTimeoutMs);
     if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'Unknown process instance.');
-    await authenticateKeyForInstance(deps.registry, credential, instance, 'executions:read');
+    await authenticateKeyForInstance(deps.registry, credential, instance, 'executions:read', deps.orgKeys);
     const record = ID_PATTERN.test(eid)
       ? await withRedisDeadline(findExecution(deps.executions, deps.queue, eid), deps.config.redisTimeoutMs)
       : undefined;

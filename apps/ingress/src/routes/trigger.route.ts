@@ -168,7 +168,7 @@ export class TriggerRoute {
       deliveryId = verified.deliveryId;
       source = verified.source;
     } else {
-      principal = await authenticateKeyForInstance(deps.registry, credential!, instance, 'workflows:trigger');
+      principal = await authenticateKeyForInstance(deps.registry, credential!, instance, 'workflows:trigger', deps.orgKeys);
       if (!workflow) throw new ApiError('WORKFLOW_NOT_FOUND', 'Unknown workflow.');
       // A Pub/Sub push authenticated by ?api_key= dedupes on its messageId.
       const push = credential!.method === 'api_key_query' ? parsePubSubPush(rawBody) : undefined;
