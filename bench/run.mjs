@@ -8,7 +8,7 @@
 // SLUICE_ROLE=all against a loopback target at a fixed offered rate and reports sustained
 // end-to-end runs/s (trigger → dispatched → success).
 // Knobs: BENCH_ROUNDS (3), BENCH_DURATION_SEC (10), BENCH_CONNECTIONS (50), BENCH_E2E_SEC (60),
-// BENCH_E2E_RATE (3000 req/s offered), BENCH_LOG_LEVEL (info), BENCH_PROFILE=1 (CPU profiles of
+// BENCH_E2E_RATE (3000 req/s offered), BENCH_E2E_PROCESSES (auto), BENCH_LOG_LEVEL (info), BENCH_PROFILE=1 (CPU profiles of
 // the single-process ingress into bench/profiles/).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +26,7 @@ const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const E2E_SEC = Number(process.env.BENCH_E2E_SEC ?? 60);
 const E2E_RATE = Number(process.env.BENCH_E2E_RATE ?? 3000);
+const E2E_PROCESSES = process.env.BENCH_E2E_PROCESSES ?? 'auto';
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const WRK_THREADS = 2;
@@ -269,7 +270,7 @@ async function endToEnd(redisUrl, redis, secret, encryptionKey) {
   const target = start(process.execPath, ['bench/bare-server.mjs']);
   const orgKey = `cko_${randomBytes(32).toString('base64url')}`;
   const all = await startSluice({
-    REDIS_URL: redisUrl, SLUICE_REDIS_PREFIX: 'bench-e2e', SLUICE_ROLE: 'all', SLUICE_PROCESSES: 'auto',
+    REDIS_URL: redisUrl, SLUICE_REDIS_PREFIX: 'bench-e2e', SLUICE_ROLE: 'all', SLUICE_PROCESSES: E2E_PROCESSES,
     SLUICE_ENCRYPTION_KEY: encryptionKey, SLUICE_BOOTSTRAP_ORG_KEY: orgKey,
   });
   const targetPort = await target.ready;
@@ -302,7 +303,7 @@ async function endToEnd(redisUrl, redis, secret, encryptionKey) {
   clearInterval(sampler);
   const drainSeconds = (Date.now() - started) / 1000 - loadSeconds;
   const backlog = atLoadEnd.wait + atLoadEnd.active + atLoadEnd.delayed;
-  console.log(`\nEnd to end (SLUICE_ROLE=all, SLUICE_PROCESSES=auto, loopback target, ${E2E_RATE} req/s offered for ${E2E_SEC} s):`);
+  console.log(`\nEnd to end (SLUICE_ROLE=all, SLUICE_PROCESSES=${E2E_PROCESSES}, loopback target, ${E2E_RATE} req/s offered for ${E2E_SEC} s):`);
   console.log(`  accepted ${counts.all} (${load['2xx']} 2xx, ${load.non2xx + load.errors + load.timeouts} other) at ${Math.round(load.requests.average)} req/s, trigger p99 ${load.latency.p99} ms`);
   console.log(`  runs/s reaching success while loaded: ${Math.round(atLoadEnd.completed / loadSeconds)}; backlog at load end ${backlog}, drained ${drainSeconds.toFixed(1)} s later`);
   console.log(`  ${counts.completed} success, ${counts.failed} failed${counts.completed === counts.all ? ': every accepted run reached success' : '  (NOT every accepted run reached success)'}; peak RSS ${peakRss.toFixed(0)} MB`);

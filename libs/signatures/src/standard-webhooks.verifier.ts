@@ -1,9 +1,9 @@
-import { type KeyObject, createHmac, createPublicKey, createSecretKey, verify as verifyEd25519 } from 'node:crypto';
+import { type KeyObject, createHmac, createPublicKey, verify as verifyEd25519 } from 'node:crypto';
 import { bytesEqual } from './constant-time';
 import { headerValue } from './header-value';
 import { SignatureError } from './signature.error';
 import type { HeaderBag, VerifyInput, Verified } from './signature.types';
-import { hmacKey, signedContent } from './standard-webhooks.signer';
+import { hmacKeyObject, signedContent } from './standard-webhooks.signer';
 import { checkTimestamp } from './timestamp-window';
 
 /** Unbranded names first, then the svix-* twins (Svix, Clerk, Resend). */
@@ -23,22 +23,6 @@ const ED25519_PUBLIC_KEY_BYTES = 32;
  */
 const ed25519Keys = new Map<string, KeyObject | null>();
 const MAX_CACHED_KEYS = 1000;
-
-/**
- * HMAC keys of `whsec_` secrets, decoded once: a KeyObject spares a base64 decode and a key
- * import per request. Bounded like the ed25519 keys; the callers already hold these secrets.
- */
-const hmacKeys = new Map<string, KeyObject>();
-
-function hmacKeyObject(secret: string): KeyObject {
-  let key = hmacKeys.get(secret);
-  if (key === undefined) {
-    if (hmacKeys.size >= MAX_CACHED_KEYS) hmacKeys.clear();
-    key = createSecretKey(hmacKey(secret));
-    hmacKeys.set(secret, key);
-  }
-  return key;
-}
 
 function ed25519Key(secret: string): KeyObject | null {
   const cached = ed25519Keys.get(secret);
