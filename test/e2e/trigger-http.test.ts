@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { Webhook } from 'standardwebhooks';
 import { type TestSluice, api, startTestSluice } from '../support/harness';
@@ -75,6 +76,22 @@ describe('trigger route over HTTP', () => {
     expect(get.status).toBe(404);
     expect(((await get.json()) as { code: string }).code).toBe('ROUTE_NOT_FOUND');
     expect((await post(`/WEBHOOK/${pid}/w`, { 'X-API-Key': apiKey }, '{}')).status).toBe(404);
+  });
+
+  it('routes an absolute-form request target (as some proxies send) like its path', async () => {
+    const { port } = new URL(sluice.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, method: 'POST', path: `${sluice.url}/webhook/${pid}/w`, headers: { 'X-API-Key': apiKey, 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(202);
   });
 
   it('accepts an empty body as an empty payload', async () => {

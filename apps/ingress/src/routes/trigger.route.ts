@@ -77,7 +77,7 @@ export class TriggerRoute {
 
   match(req: IncomingMessage): TriggerMatch | undefined {
     if (req.method !== 'POST') return undefined;
-    const m = TRIGGER_URL.exec(req.url ?? '');
+    const m = TRIGGER_URL.exec(originForm(req.url ?? ''));
     if (!m) return undefined;
     try {
       return { route: `/${m[1]}/:pid/:wid`, pid: decodeURIComponent(m[2]!), wid: decodeURIComponent(m[3]!) };
@@ -258,6 +258,17 @@ class TriggerMetrics {
       this.children.set(key, child);
     }
     return child;
+  }
+}
+
+/** The path and query of a request target; an absolute-form target (some proxies send one) too. */
+function originForm(target: string): string {
+  if (target.startsWith('/')) return target;
+  try {
+    const url = new URL(target);
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return target;
   }
 }
 
