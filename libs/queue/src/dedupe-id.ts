@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * BullMQ deduplication id for a delivery, scoped to its endpoint. Hashed so that sender ids of
@@ -7,5 +7,6 @@ import { createHash } from 'node:crypto';
 export function dedupeIdFor(processInstanceId: string, workflowId: string, deliveryId: string): string {
   // Length-prefixed so no two (pid, wid, id) triples hash the same input.
   const scoped = `${processInstanceId.length}:${processInstanceId}|${workflowId.length}:${workflowId}|${deliveryId}`;
-  return createHash('sha256').update(scoped, 'utf8').digest('hex');
+  // One-shot hash (Node ≥ 20.12): no Hash object per event.
+  return hash('sha256', scoped, 'hex');
 }
