@@ -10,7 +10,7 @@ import { ConcurrencyLimiter, DISPATCH_QUEUE, ExecutionStore } from '@sluice/queu
 import { createRequestConnection, createSubscriberConnection, createWorkerConnection, inspectRedis, waitForReady } from '@sluice/redis';
 import { EndpointCache, OrgKeyCache, RegistryKeys, createRegistry } from '@sluice/registry';
 import { createApp } from '@sluice/ingress';
-import { type DispatchWorker, createDispatchWorker } from '@sluice/worker';
+import type { DispatchWorker } from '@sluice/worker';
 import { bootstrapFirstOrg } from './bootstrap';
 import { clusterMetricsText } from './cluster';
 import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis';
@@ -128,6 +128,9 @@ export async function startSluice(
     // Workers wait out Redis blips (blocking profile) where the ingress must fail fast.
     const workerRegistry = createRegistry({ redis: workerConnection, prefix: config.redisPrefix, encryptionKey });
     const workerExecutions = new ExecutionStore(workerConnection, config.redisPrefix, config.executionTtlSec);
+    // Loaded only where a worker runs: its HTTP client (undici) is ~20 MB an ingress-only
+    // process would carry for nothing.
+    const { createDispatchWorker } = await import('@sluice/worker');
     worker = createDispatchWorker({
       connection: workerConnection,
       prefix: config.redisPrefix,
