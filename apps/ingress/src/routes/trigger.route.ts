@@ -13,7 +13,7 @@ import {
   parseJsonBody,
   parsePubSubPush,
 } from '@sluice/queue';
-import { type Logger, type SluiceMetrics, contextFromHeaders, redactUrl, startSpan, traceparentOf } from '@sluice/observability';
+import { type Logger, contextFromHeaders, redactUrl, startSpan, traceparentOf } from '@sluice/observability';
 import { type EndpointCache, ID_PATTERN } from '@sluice/registry';
 import { detectScheme } from '@sluice/signatures';
 import { type RequestHead, authenticateKeyForInstance, keyCredential, missingCredentials, singleHeader } from '../authenticate';
@@ -24,6 +24,7 @@ import { readRawBody } from '../raw-body';
 import { runPolicy } from '../run-policy';
 import { withRedisDeadline } from '../redis-unavailable';
 import { googleKeys, hasSenderSignature, verifySender } from '../sender-auth';
+import { TriggerMetrics } from '../trigger-metrics';
 
 const MAX_DELIVERY_ID_LENGTH = 256;
 const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -221,43 +222,6 @@ export class TriggerRoute {
       };
     }
     return { status: 202, body: { success: true, executionId: result.executionId, message: 'Execution started' } };
-  }
-}
-
-/**
- * The trigger's metrics through labelled children looked up once per label set: prom-client
- * hashes the label object on every inc(), which adds up at tens of thousands of events a second.
- */
-class TriggerMetrics {
-  private readonly children = new Map<string, { inc(): void } | { observe(v: number): void }>();
-
-  constructor(private readonly metrics: SluiceMetrics | undefined) {}
-
-  ingest(authMethod: string, outcome: string): void {
-    if (!this.metrics) return;
-    const m = this.metrics;
-    (this.child(`i ${authMethod} ${outcome}`, () => m.ingests.labels({ auth_method: authMethod, outcome })) as { inc(): void }).inc();
-  }
-
-  answered(route: string, status: number): void {
-    if (!this.metrics) return;
-    const m = this.metrics;
-    (this.child(`h ${route} ${status}`, () => m.httpRequests.labels({ method: 'POST', route, status: String(status) })) as { inc(): void }).inc();
-  }
-
-  verified(scheme: string, seconds: number): void {
-    if (!this.metrics) return;
-    const m = this.metrics;
-    (this.child(`v ${scheme}`, () => m.verifySeconds.labels({ scheme })) as { observe(v: number): void }).observe(seconds);
-  }
-
-  private child<T extends { inc(): void } | { observe(v: number): void }>(key: string, make: () => T): T {
-    let child = this.children.get(key) as T | undefined;
-    if (child === undefined) {
-      child = make();
-      this.children.set(key, child);
-    }
-    return child;
   }
 }
 
