@@ -8,7 +8,7 @@ import { type SluiceConfig } from '@sluice/config';
 import { type Logger, type SluiceMetrics, createMetrics } from '@sluice/observability';
 import { ConcurrencyLimiter, DISPATCH_QUEUE, ExecutionStore } from '@sluice/queue';
 import { createRequestConnection, createSubscriberConnection, createWorkerConnection, inspectRedis, waitForReady } from '@sluice/redis';
-import { EndpointCache, OrgKeyCache, RegistryKeys, createRegistry } from '@sluice/registry';
+import { EndpointCache, OrgKeyCache, type Registry, RegistryKeys, createRegistry } from '@sluice/registry';
 import { createApp } from '@sluice/ingress';
 import type { DispatchWorker } from '@sluice/worker';
 import { bootstrapFirstOrg } from './bootstrap';
@@ -89,14 +89,15 @@ export async function startSluice(
   // Registry changes arrive on one subscriber connection per process (ADR 0003).
   const subscriber = createSubscriberConnection(redisUrl);
   subscriber.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis subscriber error'));
-  const endpointCache = async (reg: ReturnType<typeof createRegistry>) => {
-    const cache = new EndpointCache({ subscriber, keys: new RegistryKeys(config.redisPrefix), instances: reg.instances, signingSecrets: reg.signingSecrets });
+  const keys = new RegistryKeys(config.redisPrefix);
+  const endpointCache = async (reg: Registry) => {
+    const cache = new EndpointCache({ subscriber, keys, instances: reg.instances, signingSecrets: reg.signingSecrets });
     await cache.start();
     return cache;
   };
   if (serves) {
     const endpoints = await endpointCache(registry);
-    const orgKeys = new OrgKeyCache({ subscriber, keys: new RegistryKeys(config.redisPrefix), orgs: registry.orgs });
+    const orgKeys = new OrgKeyCache({ subscriber, keys, orgs: registry.orgs });
     await orgKeys.start();
     const ingress = createApp({ config, logger, redis, registry, endpoints, orgKeys, queue, executions, executionSecretKey, metrics });
     startDraining = ingress.startDraining;

@@ -12,7 +12,7 @@ import {
   executionBaseOf,
   resultTimeoutJobSchema,
 } from '@sluice/queue';
-import type { Endpoint, EndpointCache, Registry, Workflow } from '@sluice/registry';
+import { type EndpointCache, type Registry, type Workflow, uncachedEndpoints } from '@sluice/registry';
 import type { Dispatcher } from 'undici';
 import type { Breakers } from './breakers';
 import { classifyDispatchError } from './classify-dispatch-error';
@@ -47,6 +47,7 @@ export interface DispatchDeps {
  */
 export function createDispatchProcessor(deps: DispatchDeps) {
   const now = deps.now ?? (() => new Date());
+  const endpoints = deps.endpoints ?? uncachedEndpoints(deps.registry);
   return async (job: Job, token?: string): Promise<{ status: string }> => {
     if (job.name === RESULT_TIMEOUT_JOB_NAME) return expireResult(deps, job, now);
     const parsed = dispatchJobSchema.safeParse(job.data);
@@ -56,7 +57,7 @@ export function createDispatchProcessor(deps: DispatchDeps) {
     }
     const data = parsed.data;
     const base = executionBaseOf(data);
-    const { instance, workflow, dispatchSecret } = await endpointOf(deps, data.processInstanceId, data.workflowId);
+    const { instance, workflow, dispatchSecret } = await endpoints.get(data.processInstanceId, data.workflowId);
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
     const fail: FailRun = async (details, lastAttempt) => {
@@ -98,16 +99,6 @@ export function createDispatchProcessor(deps: DispatchDeps) {
 }
 
 const ALREADY_ENDED = { status: 'already-ended' };
-
-/** The run's endpoint: from the process's EndpointCache when there is one, else from Redis. */
-async function endpointOf(deps: DispatchDeps, pid: string, wid: string): Promise<Pick<Endpoint, 'instance' | 'workflow' | 'dispatchSecret'>> {
-  if (deps.endpoints) return deps.endpoints.get(pid, wid);
-  const [{ instance, workflow }, dispatchSecret] = await Promise.all([
-    deps.registry.instances.getWithWorkflow(pid, wid),
-    deps.registry.instances.getDispatchSecret(pid),
-  ]);
-  return { instance, workflow, dispatchSecret };
-}
 
 type FailRun = (details: Parameters<ExecutionStore['finish']>[1] & { status: 'failed' }, lastAttempt?: AttemptRecord) => Promise<never>;
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { InstanceAuthRecord, InstanceStore } from './instance.store';
-import { InvalidationFeed } from './invalidation-feed';
+import { InvalidatedCache } from './invalidated-cache';
 import type { RegistryKeys } from './registry-keys';
 import { type SigningSecretStore, unexpired } from './signing-secret.store';
 import type { SigningSecretMaterial, Workflow } from './types';
@@ -9,110 +9,92 @@ import type { SigningSecretMaterial, Workflow } from './types';
 export interface Endpoint {
   instance?: InstanceAuthRecord;
   workflow?: Workflow;
-  /** Unexpired signing secrets with their plaintext. */
+  /** Signing secrets with their plaintext; unexpired ones when returned by `get`. */
   material: SigningSecretMaterial[];
   /** The instance's dispatch secret (the worker signs dispatches with it). */
   dispatchSecret?: string;
 }
 
-interface Entry {
-  instance: InstanceAuthRecord;
-  workflow: Workflow;
-  material: SigningSecretMaterial[];
-  dispatchSecret?: string;
-  expiresAtMs: number;
-}
-
 export interface EndpointCacheOptions {
-  /** A connection of its own: it is put in subscriber mode. */
+  /** A subscriber-mode connection (may be shared with an OrgKeyCache). */
   subscriber: Redis;
   keys: RegistryKeys;
   instances: InstanceStore;
   signingSecrets: SigningSecretStore;
-  /** Safety net only: invalidation is pushed, so entries rarely live this long. */
   ttlMs?: number;
   maxEntries?: number;
   now?: () => number;
 }
 
+type EndpointStores = Pick<EndpointCacheOptions, 'instances' | 'signingSecrets'>;
+
+/** One read of an endpoint from Redis (one round trip), every stored secret decrypted. */
+async function readEndpoint({ instances, signingSecrets }: EndpointStores, pid: string, wid: string): Promise<Endpoint> {
+  const { instance, workflow, storedSecrets, sealedDispatchSecret } = await instances.getEndpoint(pid, wid);
+  if (!instance || !workflow) return { instance, workflow, material: [] };
+  return {
+    instance,
+    workflow,
+    material: signingSecrets.openAll(pid, wid, storedSecrets),
+    ...(sealedDispatchSecret ? { dispatchSecret: instances.openDispatchSecret(pid, sealedDispatchSecret) } : {}),
+  };
+}
+
 /**
  * Endpoints (instance, workflow, decrypted signing and dispatch secrets) cached in-process, so
  * an accepted event costs one Redis round trip (the enqueue) instead of two, and a dispatch reads
- * nothing from the registry.
- *
- * Invalidation is pushed: every registry write publishes the instance id on the
- * endpoint-changes channel in the same MULTI as the write (see InstanceStore and
- * SigningSecretStore), and each replica drops that instance's entries when the message arrives.
- * Three rules keep "a regenerated key dies at once on every replica" (DESIGN §3) true:
- * - nothing is served from the cache unless the subscription is confirmed; a lost connection
- *   clears the cache, since messages may have been missed meanwhile;
- * - a read that raced an invalidation is not cached (a generation counter detects it);
- * - a hit is answered only after the event loop's current poll phase, so an invalidation that
- *   was already in the socket when the request arrived is applied first. The write's message
- *   reaches every subscriber before the admin call that made it returns, so any request sent
- *   after that answer finds the message ahead of it.
- * Only complete endpoints are cached: unknown ids always go to Redis, so random ids cannot
- * evict real entries.
+ * nothing from the registry. Every registry write publishes the instance id on the
+ * endpoint-changes channel in the same MULTI as the write (InstanceStore, SigningSecretStore);
+ * InvalidatedCache holds the rules that make that reach every replica at once (ADR 0003).
+ * Only complete endpoints are cached. Secret expiry is judged at each use.
  */
 export class EndpointCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly feed: InvalidationFeed;
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
+  private readonly cache: InvalidatedCache<Endpoint>;
   private readonly now: () => number;
 
   constructor(private readonly options: EndpointCacheOptions) {
-    this.ttlMs = options.ttlMs ?? 60_000;
-    this.maxEntries = options.maxEntries ?? 10_000;
     this.now = options.now ?? Date.now;
-    this.feed = new InvalidationFeed(
-      options.subscriber,
-      options.keys.endpointChanges(),
-      (processInstanceId) => this.drop(processInstanceId),
-      () => this.entries.clear(),
-    );
+    this.cache = new InvalidatedCache<Endpoint>({
+      subscriber: options.subscriber,
+      channel: options.keys.endpointChanges(),
+      staleOn: (processInstanceId) => (key) => key.startsWith(`${processInstanceId} `),
+      ...(options.ttlMs !== undefined ? { ttlMs: options.ttlMs } : {}),
+      ...(options.maxEntries !== undefined ? { maxEntries: options.maxEntries } : {}),
+      now: this.now,
+    });
   }
 
   /** Subscribes; resolves once the subscription is confirmed (until then nothing is cached). */
   start(): Promise<void> {
-    return this.feed.start();
+    return this.cache.start();
   }
 
   /** Whether entries are being served (the subscription is confirmed). */
   get serving(): boolean {
-    return this.feed.live;
+    return this.cache.serving;
   }
 
   async get(processInstanceId: string, workflowId: string): Promise<Endpoint> {
-    const key = `${processInstanceId} ${workflowId}`;
-    const nowMs = this.now();
-    if (this.feed.live && this.entries.has(key)) {
-      await this.feed.settled();
-      const entry = this.entries.get(key);
-      if (this.feed.live && entry && entry.expiresAtMs > nowMs) {
-        return { instance: entry.instance, workflow: entry.workflow, material: unexpired(entry.material, nowMs), dispatchSecret: entry.dispatchSecret };
-      }
-    }
-    const startedAt = this.feed.generation;
-    const { instance, workflow, storedSecrets, sealedDispatchSecret } = await this.options.instances.getEndpoint(processInstanceId, workflowId);
-    const complete = instance !== undefined && workflow !== undefined;
-    const material = complete ? this.options.signingSecrets.openAll(processInstanceId, workflowId, storedSecrets) : [];
-    const dispatchSecret = complete && sealedDispatchSecret ? this.options.instances.openDispatchSecret(processInstanceId, sealedDispatchSecret) : undefined;
-    if (complete && this.feed.live && startedAt === this.feed.generation) {
-      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { instance, workflow, material, dispatchSecret, expiresAtMs: nowMs + this.ttlMs });
-    }
-    return { instance, workflow, material: unexpired(material, nowMs), dispatchSecret };
+    const endpoint = await this.cache.get(
+      `${processInstanceId} ${workflowId}`,
+      () => readEndpoint(this.options, processInstanceId, workflowId),
+      (e) => e.instance !== undefined && e.workflow !== undefined,
+    );
+    return { ...endpoint, material: unexpired(endpoint.material, this.now()) };
   }
 
   /** Drops every cached endpoint of an instance, as a message on the channel does. */
   invalidate(processInstanceId: string): void {
-    this.feed.generation++;
-    this.drop(processInstanceId);
+    this.cache.invalidate(processInstanceId);
   }
+}
 
-  private drop(processInstanceId: string): void {
-    const prefix = `${processInstanceId} `;
-    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
-  }
+/** Endpoints read from Redis on every call: for callers that run without a cache (tests, tools). */
+export function uncachedEndpoints(stores: EndpointStores): Pick<EndpointCache, 'get'> {
+  return {
+    get: async (pid, wid) => {
+      const endpoint = await readEndpoint(stores, pid, wid);
+      return { ...endpoint, material: unexpired(endpoint.material, Date.now()) };
+    },
+  };
 }

@@ -7,7 +7,7 @@ export type { OrgKeyLookup } from './org.store';
 export { InstanceStore, publicInstance } from './instance.store';
 export type { CreatedInstance, InstanceAuthRecord } from './instance.store';
 export { SigningSecretStore, unexpired } from './signing-secret.store';
-export { EndpointCache } from './endpoint-cache';
+export { EndpointCache, uncachedEndpoints } from './endpoint-cache';
 export type { Endpoint, EndpointCacheOptions } from './endpoint-cache';
 export type { NewSigningSecret } from './signing-secret.store';
 export { SecretBox } from './secret-box';

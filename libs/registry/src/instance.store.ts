@@ -63,15 +63,6 @@ export class InstanceStore {
     return fromHash(await this.redis.hgetall(this.keys.instance(processInstanceId)));
   }
 
-  /** One round trip: the instance and one workflow, as the worker needs them. */
-  async getWithWorkflow(
-    processInstanceId: string,
-    workflowId: string,
-  ): Promise<{ instance?: InstanceAuthRecord; workflow?: Workflow }> {
-    const { instance, workflow } = await this.getEndpoint(processInstanceId, workflowId, false);
-    return { instance, workflow };
-  }
-
   /**
    * One round trip for everything the trigger path reads: the instance, the workflow and the
    * endpoint's stored (sealed) signing secrets.
@@ -79,14 +70,13 @@ export class InstanceStore {
   async getEndpoint(
     processInstanceId: string,
     workflowId: string,
-    withSecrets = true,
   ): Promise<{ instance?: InstanceAuthRecord; workflow?: Workflow; storedSecrets: StoredSecret[]; sealedDispatchSecret?: string }> {
-    const pipeline = this.redis
+    const results = await this.redis
       .pipeline()
       .hgetall(this.keys.instance(processInstanceId))
-      .hget(this.keys.workflows(processInstanceId), workflowId);
-    if (withSecrets) pipeline.hvals(this.keys.signingSecrets(processInstanceId, workflowId));
-    const results = await pipeline.exec();
+      .hget(this.keys.workflows(processInstanceId), workflowId)
+      .hvals(this.keys.signingSecrets(processInstanceId, workflowId))
+      .exec();
     if (!results) throw new Error('Redis pipeline returned nothing');
     for (const [err] of results) if (err) throw err;
     const hash = results[0]?.[1] as Record<string, string>;
@@ -96,7 +86,7 @@ export class InstanceStore {
       instance,
       ...(instance && hash.dispatchSecret ? { sealedDispatchSecret: hash.dispatchSecret } : {}),
       workflow: instance && wfJson ? (JSON.parse(wfJson) as Workflow) : undefined,
-      storedSecrets: withSecrets ? parseStoredSecrets((results[2]?.[1] as string[] | undefined) ?? []) : [],
+      storedSecrets: parseStoredSecrets((results[2]?.[1] as string[] | undefined) ?? []),
     };
   }
 

@@ -14,7 +14,7 @@ import {
   parsePubSubPush,
 } from '@sluice/queue';
 import { type Logger, contextFromHeaders, redactUrl, startSpan, traceparentOf } from '@sluice/observability';
-import { type EndpointCache, ID_PATTERN } from '@sluice/registry';
+import { type EndpointCache, ID_PATTERN, uncachedEndpoints } from '@sluice/registry';
 import { detectScheme } from '@sluice/signatures';
 import { type RequestHead, authenticateKeyForInstance, keyCredential, missingCredentials, singleHeader } from '../authenticate';
 import type { IngressDeps } from '../deps';
@@ -68,12 +68,7 @@ export class TriggerRoute {
     this.keys = googleKeys(deps.config.googleJwksUrl);
     this.policy = runPolicy(deps.config);
     this.metrics = new TriggerMetrics(deps.metrics);
-    this.endpoints = deps.endpoints ?? {
-      get: async (pid: string, wid: string) => {
-        const { instance, workflow, storedSecrets } = await deps.registry.instances.getEndpoint(pid, wid);
-        return { instance, workflow, material: deps.registry.signingSecrets.materialOf(pid, wid, storedSecrets) };
-      },
-    };
+    this.endpoints = deps.endpoints ?? uncachedEndpoints(deps.registry);
   }
 
   match(req: IncomingMessage): TriggerMatch | undefined {
