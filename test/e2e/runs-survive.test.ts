@@ -62,6 +62,8 @@ describe('runs survive workers', () => {
         ],
       },
     });
+    // The server announced itself only after the bootstrap key works (bootstrap runs before listen).
+    expect(created.status).toBe(201);
     pid = created.body.processInstanceId as string;
     apiKey = created.body.apiKey as string;
   });

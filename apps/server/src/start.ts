@@ -11,7 +11,7 @@ import { createRequestConnection, createSubscriberConnection, createWorkerConnec
 import { EndpointCache, OrgKeyCache, type Registry, RegistryKeys, createRegistry } from '@sluice/registry';
 import { createApp } from '@sluice/ingress';
 import type { DispatchWorker } from '@sluice/worker';
-import { bootstrapFirstOrg } from './bootstrap';
+import { bootstrapFirstOrg, firstOrgKeyBanner } from './bootstrap';
 import { clusterMetricsText } from './cluster';
 import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis';
 import { resolveEncryptionKey } from './encryption-key';
@@ -86,6 +86,15 @@ export async function startSluice(
   const serves = config.role === 'all' || config.role === 'ingress';
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
 
+  // Before listening: a client that sees the server up can use the bootstrap key at once.
+  const firstOrg = await bootstrapFirstOrg({
+    registry,
+    configuredKey: config.bootstrapOrgKey,
+    // A generated key is printed once; where stdout feeds a log pipeline it would land in logs.
+    mayPrintKey: !config.production || process.stdout.isTTY === true,
+    logger,
+  });
+
   // Registry changes arrive on one subscriber connection per process (ADR 0003).
   const subscriber = createSubscriberConnection(redisUrl);
   subscriber.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis subscriber error'));
@@ -111,15 +120,7 @@ export async function startSluice(
     logger.info({ url, role: config.role }, 'ingress listening');
   }
 
-  await bootstrapFirstOrg({
-    registry,
-    configuredKey: config.bootstrapOrgKey,
-    // A generated key is printed once; where stdout feeds a log pipeline it would land in logs.
-    mayPrintKey: !config.production || process.stdout.isTTY === true,
-    baseUrl: url ?? publicUrl,
-    logger,
-    print,
-  });
+  if (firstOrg.generatedKey) print(firstOrgKeyBanner(firstOrg.generatedKey, url ?? publicUrl));
 
   let worker: DispatchWorker | undefined;
   let workerConnection: Redis | undefined;
