@@ -25,4 +25,4 @@ const server = createServer((req, res) => {
   });
 });
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => process.stdout.write(`LISTENING ${server.address().port}\n`));
-process.on('SIGINT', () => process.exit(0));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(0));
