@@ -1,9 +1,11 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): self time by source package and by function,
 // mapped through dist/server.js.map so bundled frames name their original file.
-// Usage: node bench/profile-summary.mjs <file.cpuprofile> [top=25]
+// Usage: node bench/profile-summary.mjs <file.cpuprofile> [top=25] [requests]: with the number of
+// requests the profile served, each line also shows µs per request.
 import { readFileSync } from 'node:fs';
 
-const [file, topArg] = process.argv.slice(2);
+const [file, topArg, requestsArg] = process.argv.slice(2);
+const requests = Number(requestsArg ?? 0);
 const top = Number(topArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const mapFile = new URL('../dist/server.js.map', import.meta.url);
@@ -43,7 +45,7 @@ for (const [id, us] of selfUs) {
   const fn = `${frame.functionName || '(anonymous)'}  ${where}`;
   byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
 }
-const pct = (us) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
+const pct = (us) => `${((100 * us) / total).toFixed(1).padStart(5)}%${requests ? `  ${(us / requests).toFixed(1).padStart(6)} µs/req` : ''}`;
 const print = (title, entries) => {
   console.log(`\n${title}`);
   for (const [name, us] of [...entries].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${name}`);
