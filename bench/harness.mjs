@@ -42,15 +42,15 @@ async function freePort() {
   });
 }
 
-/** dist/server.js on a chosen port, ready once /readyz answers. */
-export async function startSluice(env, nodeArgs = []) {
+/** dist/server.js on a chosen port, ready once readyPath answers (a worker-only process has /healthz). */
+export async function startSluice(env, nodeArgs = [], readyPath = '/readyz') {
   const port = await freePort();
   // As `npm start` and the image run it (a smaller young generation: see docs/performance.md).
   const proc = start(process.execPath, ['--max-semi-space-size=4', ...nodeArgs, 'dist/server.js'], { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL, NODE_ENV: 'production' });
   for (let i = 0; ; i++) {
     if (proc.child.exitCode !== null) throw new Error(`sluice exited: ${proc.output().slice(-1000)}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return { ...proc, port };
+      if ((await fetch(`http://127.0.0.1:${port}${readyPath}`)).ok) return { ...proc, port };
     } catch {
       /* not listening yet */
     }
@@ -100,6 +100,16 @@ export function rssMb(pids) {
     }
   }
   return kb / 1024;
+}
+
+/** CPU time (user + system) a process has used so far, in ms (clock ticks are 10 ms here). */
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
 }
 
 export async function createEndpoint(port, orgKey, secret, targetUrl) {
