@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { type ExecutionBase, ExecutionStore } from '@sluice/queue';
-import { LuaScript } from '../../libs/queue/src/lua-script';
+import { LuaScript } from '@sluice/redis';
 import { deletePrefix, testRedisUrl, uniquePrefix } from '../support/redis';
 
 // The worker's per-run writes: one script to start an attempt, one to end the run.

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { LuaScript } from './lua-script';
+import { LuaScript } from '@sluice/redis';
 import acquireSlotSource from './lua/acquire-slot-1.lua';
 
 /** Return codes of acquire-slot-1.lua. */

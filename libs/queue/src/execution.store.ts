@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RunSource } from './dispatch-job.schema';
-import { LuaScript } from './lua-script';
+import { LuaScript } from '@sluice/redis';
 import finishExecutionSource from './lua/finish-execution-3.lua';
 import startAttemptSource from './lua/start-attempt-2.lua';
 

@@ -1,8 +1,11 @@
 import type { Redis } from 'ioredis';
 import { type OrgScope, generateId, generateKey, hashKey, isOrgScope, keyHint } from '@sluice/auth';
-import createOrgKeyScript from './lua/create-org-key-4.lua';
+import { LuaScript } from '@sluice/redis';
+import createOrgKeySource from './lua/create-org-key-4.lua';
 import type { RegistryKeys } from './registry-keys';
 import type { Org, OrgKeyRecord } from './types';
+
+const createOrgKeyScript = new LuaScript(createOrgKeySource, 4);
 
 export const MAX_ACTIVE_ORG_KEYS = 20;
 
@@ -73,9 +76,7 @@ export class OrgStore {
     };
     const hash = hashKey(key);
     const fields = toHashFields(record, hash);
-    const result = (await this.redis.eval(
-      createOrgKeyScript,
-      4,
+    const result = (await createOrgKeyScript.run(this.redis, [
       this.keys.orgActiveKeys(organizationId),
       this.keys.orgKey(record.keyId),
       this.keys.orgKeyByHash(hash),
@@ -85,7 +86,7 @@ export class OrgStore {
       record.keyId,
       options.expiresAt ? options.expiresAt.getTime() : 'inf',
       ...fields,
-    )) as CreateOrgKeyResult;
+    ])) as CreateOrgKeyResult;
     if (result === CreateOrgKeyResult.LimitReached) throw new OrgKeyLimitError();
     return { record, key };
   }
