@@ -83,7 +83,7 @@ export async function verifySender(
 ): Promise<SenderAuth> {
   const { instance, workflow, material } = endpoint;
   const { head: req, rawBody } = request;
-  const nowSec = Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
+  const nowSec = Math.floor((deps.now ? deps.now().getTime() : Date.now()) / 1000);
   try {
     let used: { scheme: SenderScheme; secretId: string; deliveryId?: string };
     if (scheme) {
@@ -133,8 +133,16 @@ export async function verifySender(
   }
 }
 
+/** Per material list: the endpoint cache hands out the same list until the secrets change. */
+const hmacSecretsOf = new WeakMap<readonly SigningSecretMaterial[], SigningSecret[]>();
+
 function hmacSecrets(material: readonly SigningSecretMaterial[]): SigningSecret[] {
-  return material
-    .filter((m) => m.secret !== undefined && m.scheme !== 'gcp-pubsub-oidc')
-    .map((m) => ({ id: m.secretId, scheme: m.scheme as SignatureScheme, secret: m.secret! }));
+  let secrets = hmacSecretsOf.get(material);
+  if (!secrets) {
+    secrets = material
+      .filter((m) => m.secret !== undefined && m.scheme !== 'gcp-pubsub-oidc')
+      .map((m) => ({ id: m.secretId, scheme: m.scheme as SignatureScheme, secret: m.secret! }));
+    hmacSecretsOf.set(material, secrets);
+  }
+  return secrets;
 }
