@@ -41,7 +41,8 @@ export function traceparentOf(span: Span): string | undefined {
   return carrier.traceparent;
 }
 
-export function startSpan(name: string, kind: 'server' | 'client' | 'consumer', parent: Context, attributes: Record<string, string | number> = {}): Span {
-  const spanKind = { server: SpanKind.SERVER, client: SpanKind.CLIENT, consumer: SpanKind.CONSUMER }[kind];
-  return trace.getTracer(TRACER).startSpan(name, { kind: spanKind, attributes }, parent);
+const SPAN_KINDS = { server: SpanKind.SERVER, client: SpanKind.CLIENT, consumer: SpanKind.CONSUMER } as const;
+
+export function startSpan(name: string, kind: keyof typeof SPAN_KINDS, parent: Context, attributes: Record<string, string | number> = {}): Span {
+  return trace.getTracer(TRACER).startSpan(name, { kind: SPAN_KINDS[kind], attributes }, parent);
 }

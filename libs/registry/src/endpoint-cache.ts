@@ -15,6 +15,9 @@ export interface Endpoint {
   dispatchSecret?: string;
 }
 
+/** Wraps the Redis read of a cache miss (a deadline, say). */
+export type BoundRead = (read: Promise<Endpoint>) => Promise<Endpoint>;
+
 export interface EndpointCacheOptions {
   /** A subscriber-mode connection (may be shared with an OrgKeyCache). */
   subscriber: Redis;
@@ -74,13 +77,20 @@ export class EndpointCache {
     return this.cache.serving;
   }
 
-  async get(processInstanceId: string, workflowId: string): Promise<Endpoint> {
+  /**
+   * The endpoint, from memory when cached. `bound`, when given, wraps the Redis read a miss makes
+   * (the ingress's deadline), so a hit pays for no timer.
+   */
+  async get(processInstanceId: string, workflowId: string, bound?: BoundRead): Promise<Endpoint> {
     const endpoint = await this.cache.get(
       `${processInstanceId} ${workflowId}`,
-      () => readEndpoint(this.options, processInstanceId, workflowId),
+      () => {
+        const read = readEndpoint(this.options, processInstanceId, workflowId);
+        return bound ? bound(read) : read;
+      },
       (e) => e.instance !== undefined && e.workflow !== undefined,
     );
-    return { ...endpoint, material: unexpired(endpoint.material, this.now()) };
+    return withUnexpiredMaterial(endpoint, this.now());
   }
 
   /** Drops every cached endpoint of an instance, as a message on the channel does. */
@@ -92,9 +102,15 @@ export class EndpointCache {
 /** Endpoints read from Redis on every call: for callers that run without a cache (tests, tools). */
 export function uncachedEndpoints(stores: EndpointStores): Pick<EndpointCache, 'get'> {
   return {
-    get: async (pid, wid) => {
-      const endpoint = await readEndpoint(stores, pid, wid);
-      return { ...endpoint, material: unexpired(endpoint.material, Date.now()) };
+    get: async (pid, wid, bound) => {
+      const read = readEndpoint(stores, pid, wid);
+      return withUnexpiredMaterial(await (bound ? bound(read) : read), Date.now());
     },
   };
+}
+
+/** The endpoint itself when none of its secrets has expired (the common case: no copy). */
+function withUnexpiredMaterial(endpoint: Endpoint, nowMs: number): Endpoint {
+  const material = unexpired(endpoint.material, nowMs);
+  return material === endpoint.material ? endpoint : { ...endpoint, material };
 }

@@ -8,7 +8,7 @@ export { InstanceStore, publicInstance } from './instance.store';
 export type { CreatedInstance, InstanceAuthRecord } from './instance.store';
 export { SigningSecretStore, unexpired } from './signing-secret.store';
 export { EndpointCache, uncachedEndpoints } from './endpoint-cache';
-export type { Endpoint, EndpointCacheOptions } from './endpoint-cache';
+export type { BoundRead, Endpoint, EndpointCacheOptions } from './endpoint-cache';
 export type { NewSigningSecret } from './signing-secret.store';
 export { SecretBox } from './secret-box';
 export { RegistryKeys } from './registry-keys';

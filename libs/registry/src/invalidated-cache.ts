@@ -28,6 +28,8 @@ export class InvalidatedCache<V> {
   private readonly entries = new Map<string, { value: V; expiresAtMs: number }>();
   private live = false;
   private generation = 0;
+  /** The pending after-poll-phase barrier that hits in this phase share. */
+  private barrier: Promise<void> | undefined;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -65,7 +67,7 @@ export class InvalidatedCache<V> {
   async get(key: string, load: () => Promise<V>, cacheable: (value: V) => boolean): Promise<V> {
     const nowMs = this.now();
     if (this.live && this.entries.has(key)) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.afterPollPhase();
       const entry = this.entries.get(key);
       if (this.live && entry && entry.expiresAtMs > nowMs) return entry.value;
     }
@@ -76,6 +78,19 @@ export class InvalidatedCache<V> {
       this.entries.set(key, { value, expiresAtMs: nowMs + this.ttlMs });
     }
     return value;
+  }
+
+  /**
+   * Resolves in the check phase after the current poll phase, once any invalidation already in the
+   * subscriber's socket has been applied. Hits in the same phase share one immediate.
+   */
+  private afterPollPhase(): Promise<void> {
+    return (this.barrier ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.barrier = undefined;
+        resolve();
+      }),
+    ));
   }
 
   /** Applies a change, as a message on the channel does. */

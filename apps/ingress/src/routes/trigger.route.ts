@@ -14,7 +14,7 @@ import {
   parsePubSubPush,
 } from '@sluice/queue';
 import { type Logger, contextFromHeaders, redactUrl, startSpan, traceparentOf } from '@sluice/observability';
-import { type EndpointCache, ID_PATTERN, uncachedEndpoints } from '@sluice/registry';
+import { type BoundRead, type EndpointCache, ID_PATTERN, uncachedEndpoints } from '@sluice/registry';
 import { detectScheme } from '@sluice/signatures';
 import { type RequestHead, authenticateKeyForInstance, keyCredential, missingCredentials, singleHeader } from '../authenticate';
 import type { IngressDeps } from '../deps';
@@ -60,6 +60,8 @@ export class TriggerRoute {
   private readonly policy;
   private readonly endpoints: Pick<EndpointCache, 'get'>;
   private readonly metrics: TriggerMetrics;
+  /** The deadline for the Redis read of an endpoint-cache miss (a hit touches no Redis). */
+  private readonly boundRead: BoundRead;
 
   constructor(
     private readonly deps: IngressDeps,
@@ -69,6 +71,7 @@ export class TriggerRoute {
     this.policy = runPolicy(deps.config);
     this.metrics = new TriggerMetrics(deps.metrics);
     this.endpoints = deps.endpoints ?? uncachedEndpoints(deps.registry);
+    this.boundRead = (read) => withRedisDeadline(read, deps.config.redisTimeoutMs);
   }
 
   match(req: IncomingMessage): TriggerMatch | undefined {
@@ -143,7 +146,7 @@ export class TriggerRoute {
     if (!signed && !credential) throw missingCredentials();
 
     // Usually from memory (see EndpointCache): the enqueue is then the one round trip.
-    const { instance, workflow, material } = await withRedisDeadline(this.endpoints.get(pid, wid), deps.config.redisTimeoutMs);
+    const { instance, workflow, material } = await this.endpoints.get(pid, wid, this.boundRead);
     if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'Unknown process instance.');
 
     // The body is decoded and parsed at most once, by whichever step needs it first.
