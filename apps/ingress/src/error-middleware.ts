@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { ApiError } from '@sluice/errors';
 import type { Logger } from '@sluice/observability';
-import { REDIS_RETRY_AFTER_SEC, isRedisUnavailable } from './redis-unavailable';
+import { isRedisUnavailable, redisUnavailable } from './redis-unavailable';
 
 /** The JSON body every error answers with (DESIGN §2). */
 export function errorBody(error: ApiError, requestId: string): Record<string, unknown> {
@@ -48,7 +48,7 @@ export function toApiError(err: unknown, log: Logger, method: string): ApiError 
   if (parsed) return parsed;
   if (isRedisUnavailable(err)) {
     log.warn({ err: { message: (err as Error).message } }, 'redis unavailable');
-    return new ApiError('REDIS_UNAVAILABLE', 'The event store is unavailable; nothing was stored. Retry later.', undefined, REDIS_RETRY_AFTER_SEC);
+    return redisUnavailable();
   }
   log.error({ err, method }, 'unhandled error');
   return new ApiError('INTERNAL_ERROR', 'Internal error.');

@@ -1,7 +1,7 @@
 import { ApiError } from '@sluice/errors';
 
 /** Retry-After for 503s: long enough for a Redis failover, short enough for senders to catch up. */
-export const REDIS_RETRY_AFTER_SEC = 5;
+const REDIS_RETRY_AFTER_SEC = 5;
 
 const UNAVAILABLE_MESSAGES = [
   "Stream isn't writeable",

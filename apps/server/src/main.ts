@@ -1,9 +1,9 @@
 import cluster from 'node:cluster';
 import { ConfigError, type SluiceConfig, loadConfig } from '@sluice/config';
-import { type Tracing, createLogger, startTracing } from '@sluice/observability';
+import { type Logger, type Tracing, createLogger, startTracing } from '@sluice/observability';
 import { EmbeddedRedisUnavailableError } from './embedded-redis';
 import { startPrimary } from './cluster';
-import { type RunningSluice, StartupError, startSluice } from './start';
+import { StartupError, startSluice } from './start';
 
 /** `npm start`: validates config once, starts the roles, and turns signals into a bounded drain. */
 async function main(): Promise<void> {
@@ -18,29 +18,40 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
-  if (config.processes > 1 && cluster.isPrimary) return runPrimary(config, logger);
+  if (config.processes > 1 && cluster.isPrimary) return runUntilSignalled(logger, () => startPrimary(config, logger));
   const tracing: Tracing | undefined = config.tracingEnabled ? await startTracing() : undefined;
   if (tracing) logger.info('OpenTelemetry tracing on (OTLP exporter, configured by OTEL_* variables)');
+  return runUntilSignalled(logger, () => startSluice(config, logger), () => tracing?.shutdown());
+}
 
-  // Signals are handled from the first moment: one that arrives while starting stops the
-  // process as soon as the start completes, instead of killing it half-started.
-  let running: RunningSluice | undefined;
+/**
+ * Starts a service (this process's roles, or the primary of SLUICE_PROCESSES) and turns SIGTERM
+ * and SIGINT into its bounded stop. Signals are handled from the first moment: one that arrives
+ * while starting stops the service as soon as the start completes, instead of killing it
+ * half-started.
+ */
+async function runUntilSignalled(
+  logger: Logger,
+  start: () => Promise<{ stop(): Promise<void> }>,
+  afterStop: () => Promise<unknown> | undefined = () => undefined,
+): Promise<void> {
+  let running: { stop(): Promise<void> } | undefined;
   let stopRequested: NodeJS.Signals | undefined;
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
     (running ? running.stop() : Promise.resolve())
-      .then(() => tracing?.shutdown())
+      .then(afterStop)
       .then(
-      () => {
-        logger.info('stopped');
-        logger.flush();
-        setTimeout(() => process.exit(0), 50).unref();
-      },
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+        () => {
+          logger.info('stopped');
+          logger.flush();
+          setTimeout(() => process.exit(0), 50).unref();
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopRequested) return;
@@ -51,7 +62,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
 
   try {
-    running = await startSluice(config, logger);
+    running = await start();
     if (stopRequested) stop(stopRequested);
   } catch (err: unknown) {
     if (err instanceof StartupError || err instanceof EmbeddedRedisUnavailableError) {
@@ -63,37 +74,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-}
-
-/** SLUICE_PROCESSES > 1: start the children, and stop them (bounded) on a signal. */
-async function runPrimary(config: SluiceConfig, logger: ReturnType<typeof createLogger>): Promise<void> {
-  let stopping = false;
-  let primary: Awaited<ReturnType<typeof startPrimary>> | undefined;
-  const stop = () =>
-    void primary!.stop().finally(() => {
-      logger.info('stopped');
-      logger.flush();
-      setTimeout(() => process.exit(0), 50).unref();
-    });
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    if (primary) stop();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  try {
-    primary = await startPrimary(config, logger);
-  } catch (err: unknown) {
-    if (err instanceof EmbeddedRedisUnavailableError) {
-      process.stderr.write(`\nSluice did not start: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-  // A signal that arrived while starting stops the processes now that they exist.
-  if (stopping) stop();
 }
 
 void main();

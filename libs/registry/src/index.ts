@@ -1,12 +1,12 @@
 export { createRegistry } from './registry';
 export type { Registry } from './registry';
-export { OrgStore, OrgKeyLimitError, MAX_ACTIVE_ORG_KEYS, orgKeyStatus } from './org.store';
+export { OrgStore, OrgKeyLimitError, MAX_ACTIVE_ORG_KEYS } from './org.store';
 export { OrgKeyCache } from './org-key-cache';
 export type { OrgKeyCacheOptions } from './org-key-cache';
 export type { OrgKeyLookup } from './org.store';
 export { InstanceStore, publicInstance } from './instance.store';
 export type { CreatedInstance, InstanceAuthRecord } from './instance.store';
-export { SigningSecretStore, unexpired } from './signing-secret.store';
+export { SigningSecretStore } from './signing-secret.store';
 export { EndpointCache, uncachedEndpoints } from './endpoint-cache';
 export type { BoundRead, Endpoint, EndpointCacheOptions } from './endpoint-cache';
 export type { NewSigningSecret } from './signing-secret.store';

@@ -62,11 +62,7 @@ export class SigningSecretStore {
 
   /** Unexpired secrets with their plaintext, for verification only. */
   async material(processInstanceId: string, workflowId: string): Promise<SigningSecretMaterial[]> {
-    return this.materialOf(processInstanceId, workflowId, await this.readAll(processInstanceId, workflowId));
-  }
-
-  /** Unexpired secrets with their plaintext, from stored values already read. */
-  materialOf(processInstanceId: string, workflowId: string, stored: readonly StoredSecret[]): SigningSecretMaterial[] {
+    const stored = await this.readAll(processInstanceId, workflowId);
     return unexpired(this.openAll(processInstanceId, workflowId, stored), this.now().getTime());
   }
 
